@@ -1,0 +1,1 @@
+"""The `chainkg` command line and the Streamlit app. Nothing else imports this package."""

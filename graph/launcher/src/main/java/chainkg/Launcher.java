@@ -1,0 +1,71 @@
+package chainkg;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Starts an embedded Neo4j 5.26 Community DBMS with Bolt on 127.0.0.1 and waits for SIGTERM.
+ *
+ * Arguments: HOME_DIR PORT. Environment: CHAINKG_NEO4J_PAGECACHE_MB (default 1024),
+ * CHAINKG_NEO4J_PASSWORD (when set, auth is enabled and the neo4j user gets that password).
+ * Prints "CHAINKG_NEO4J_READY bolt://127.0.0.1:PORT" once Bolt accepts connections; the
+ * Python side (graph/server.py) still verifies readiness with RETURN 1 over Bolt.
+ */
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: Launcher HOME_DIR PORT");
+            System.exit(64);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+        Map<String, String> env = System.getenv();
+        long pagecacheMb = Long.parseLong(env.getOrDefault("CHAINKG_NEO4J_PAGECACHE_MB", "1024"));
+        String password = env.getOrDefault("CHAINKG_NEO4J_PASSWORD", "");
+        boolean auth = !password.isEmpty();
+
+        SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, bolt)
+                .setConfig(BoltConnector.advertised_address, bolt)
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("CHAINKG_NEO4J_STOPPING");
+            System.out.flush();
+            dbms.shutdown();
+            System.out.println("CHAINKG_NEO4J_STOPPED");
+            System.out.flush();
+            stopped.countDown();
+        }, "chainkg-shutdown"));
+
+        if (auth) {
+            // Embedded calls bypass auth, so the system database can set the password directly.
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        }
+        String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
+        System.out.println("CHAINKG_NEO4J_READY bolt://127.0.0.1:" + port + " version=" + version
+                + " auth=" + auth);
+        System.out.flush();
+        stopped.await();
+    }
+}

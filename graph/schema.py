@@ -1,0 +1,144 @@
+"""The graph schema as data: node keys, allowed labels and relationship types, constraints and indexes.
+
+Everything that puts a label or relationship type into Cypher text checks it against these
+allow-lists first (values always travel as parameters).
+"""
+
+from __future__ import annotations
+
+import re
+
+import neo4j
+
+from graph.errors import SchemaError
+
+#: Primary label -> key property (unique constraint on each).
+NODE_KEYS: dict[str, str] = {
+    "Organization": "org_id",
+    "Patent": "pub_no",
+    "IPC": "code",
+    "Chain": "chain_id",
+    "ChainNode": "node_id",
+    "Industry": "code",
+    "Region": "code",
+    "Achievement": "ach_id",
+    "Demand": "demand_id",
+    "License": "license_id",
+    "Transfer": "transfer_id",
+    "OpenLicenseOffer": "offer_id",
+    "Technology": "term",  # extracted technology terms (extension, see docs/schema.md)
+    "Mention": "mention_id",  # extracted mention with provenance (extension)
+}
+
+#: Secondary labels that refine a primary one (no constraint of their own).
+SUB_LABELS: dict[str, str] = {
+    "Company": "Organization",
+    "University": "Organization",
+    "Institute": "Organization",
+    "Government": "Organization",
+    "Challenge": "Demand",  # 揭榜挂帅
+}
+
+ALLOWED_LABELS: frozenset[str] = frozenset(NODE_KEYS) | frozenset(SUB_LABELS)
+
+REL_TYPES: frozenset[str] = frozenset(
+    {
+        "HAS_NODE", "UPSTREAM_OF", "COVERS_IPC", "IN_NODE", "APPLICANT_OF", "HOLDS",
+        "CLASSIFIED_AS", "CITES", "MAPS_TO", "OF", "LICENSOR", "LICENSEE", "LICENSED_TO",
+        "ASSIGNOR", "ASSIGNEE", "ASSIGNED_TO", "OFFERED", "LOCATED_IN", "IN_INDUSTRY",
+        "OWNS", "BACKED_BY", "POSTED", "RESPONDED", "ABOUT", "SUBSIDIARY_OF", "SUPPLIES",
+        "COOPERATES_WITH", "PARENT", "PART_OF", "MENTIONS", "REFERS_TO", "MENTIONS_TECH",
+    }
+)
+
+_PROP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` if allow-listed, else raise SchemaError."""
+    if label not in ALLOWED_LABELS:
+        raise SchemaError(f"label {label!r} is not in the schema allow-list; use one of {sorted(ALLOWED_LABELS)}")
+    return label
+
+
+def check_rel_type(rel_type: str) -> str:
+    """Return ``rel_type`` if allow-listed, else raise SchemaError."""
+    if rel_type not in REL_TYPES:
+        raise SchemaError(f"relationship type {rel_type!r} is not in the allow-list; use one of {sorted(REL_TYPES)}")
+    return rel_type
+
+
+def check_property(name: str) -> str:
+    """Return ``name`` if it is a plain identifier usable as a property key in Cypher text."""
+    if not isinstance(name, str) or not _PROP_NAME.match(name):
+        raise SchemaError(f"property name {name!r} is not a plain identifier (letters, digits, _)")
+    return name
+
+
+def key_of(label: str) -> str:
+    """Key property of a primary label (or of a sub-label's primary)."""
+    check_label(label)
+    return NODE_KEYS[SUB_LABELS.get(label, label)]
+
+
+# Range indexes on the properties saved queries filter on.
+_RANGE_INDEXES: list[tuple[str, str]] = [
+    ("Organization", "name"), ("Organization", "tier"), ("Organization", "size"),
+    ("Organization", "kind"), ("Organization", "region_code"), ("Organization", "name_norm"),
+    ("ChainNode", "segment"), ("ChainNode", "chain_id"),
+    ("Patent", "filed"), ("Patent", "published"), ("Patent", "granted"), ("Patent", "status"),
+    ("Patent", "app_no"),
+    ("License", "date"), ("License", "type"), ("Transfer", "date"),
+    ("Achievement", "trl"), ("Demand", "kind"), ("Demand", "deadline"),
+    ("Region", "name"), ("IPC", "level"),
+]
+_REL_INDEXES: list[tuple[str, str]] = [("LICENSED_TO", "license_id"), ("ASSIGNED_TO", "transfer_id")]
+_FULLTEXT: list[tuple[str, str, list[str]]] = [
+    ("org_names", "Organization", ["name", "aliases_text"]),
+    ("patent_text", "Patent", ["title", "abstract"]),
+    ("achievement_text", "Achievement", ["title", "description"]),
+    ("demand_text", "Demand", ["title", "description"]),
+]
+
+
+def schema_statements() -> list[str]:
+    """Every idempotent ``CREATE … IF NOT EXISTS`` statement, constraints first."""
+    stmts = [
+        f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+        for label, key in NODE_KEYS.items()
+    ]
+    stmts += [
+        f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        for label, prop in _RANGE_INDEXES
+    ]
+    stmts += [
+        f"CREATE INDEX rel_{t.lower()}_{p} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.{p})" for t, p in _REL_INDEXES
+    ]
+    stmts += [
+        f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{label}) ON EACH "
+        f"[{', '.join('n.' + p for p in props)}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'cjk'}}}}"
+        for name, label, props in _FULLTEXT
+    ]
+    return stmts
+
+
+def ensure_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Create every constraint and index (idempotent) and wait for them to come online.
+
+    Returns the number of statements applied.
+    """
+    stmts = schema_statements()
+    with driver.session(database=database) as session:
+        for stmt in stmts:
+            session.run(stmt).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+    return len(stmts)
+
+
+def schema_names() -> set[str]:
+    """Names of every constraint and index ``ensure_schema`` creates (for checks and tests)."""
+    names = set()
+    for stmt in schema_statements():
+        names.add(stmt.split()[2] if stmt.startswith("CREATE CONSTRAINT") or stmt.startswith("CREATE INDEX") else stmt.split()[3])
+    return names

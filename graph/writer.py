@@ -1,0 +1,215 @@
+"""The one generic write path: ``UNWIND $rows MERGE`` on the business key, in chunked transactions.
+
+Nodes are written before relationships by the callers (loaders, extraction). Each chunk is one
+managed transaction (``execute_write``), so transient errors (deadlocks, leader switches) are
+retried by the driver and a failing chunk leaves nothing of itself behind. Labels and relationship
+types come from the allow-lists in :mod:`graph.schema`; every value travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import Neo4jError
+
+from graph.errors import WriteError
+from graph.schema import ALLOWED_LABELS, REL_TYPES, check_label, check_property, check_rel_type, key_of
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass
+class WriteResult:
+    """What a write did: rows sent, rows that found their endpoints (relationships), chunks committed."""
+
+    rows: int = 0
+    written: int = 0
+    chunks: int = 0
+
+    def __iadd__(self, other: WriteResult) -> WriteResult:
+        self.rows += other.rows
+        self.written += other.written
+        self.chunks += other.chunks
+        return self
+
+
+def chunked(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Yield lists of at most ``size`` items, streaming (never materialises ``rows``)."""
+    if size < 1:
+        raise ValueError("batch size must be >= 1")
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def clean_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop ``None`` values (a missing value never erases what another source wrote) and check names."""
+    return {check_property(k): v for k, v in props.items() if v is not None}
+
+
+def node_merge_query(label: str, extra_labels: Iterable[str] = ()) -> str:
+    """Cypher text for merging rows ``{key, props}`` as nodes of ``label`` (allow-listed)."""
+    key = check_property(key_of(label))
+    check_label(label)
+    extras = "".join(f":{check_label(x)}" for x in extra_labels)
+    set_extra = f" SET n{extras}" if extras else ""
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props{set_extra} RETURN count(n) AS c"
+
+
+def rel_merge_query(rel_type: str, start_label: str, end_label: str, merge_key: str | None = None) -> str:
+    """Cypher text for merging rows ``{start, end, props[, mkey]}`` as ``rel_type`` relationships."""
+    check_rel_type(rel_type)
+    sk, ek = check_property(key_of(start_label)), check_property(key_of(end_label))
+    check_label(start_label)
+    check_label(end_label)
+    rel_props = f" {{{check_property(merge_key)}: row.mkey}}" if merge_key else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.start}}) "
+        f"MATCH (b:{end_label} {{{ek}: row.end}}) "
+        f"MERGE (a)-[r:{rel_type}{rel_props}]->(b) SET r += row.props RETURN count(r) AS c"
+    )
+
+
+def _run_chunks(
+    driver: neo4j.Driver,
+    query: str,
+    rows: Iterable[dict[str, Any]],
+    batch_size: int,
+    database: str,
+    on_chunk: Callable[[int, int], None] | None,
+    what: str,
+) -> WriteResult:
+    result = WriteResult()
+
+    def work(tx: neo4j.ManagedTransaction, chunk: list[dict[str, Any]]) -> int:
+        return tx.run(query, rows=chunk).single()["c"]
+
+    with driver.session(database=database) as session:
+        for i, chunk in enumerate(chunked(rows, batch_size)):
+            try:
+                written = session.execute_write(work, chunk)
+            except Neo4jError as e:
+                raise WriteError(
+                    f"writing {what}: chunk {i + 1} ({len(chunk)} rows) failed and was rolled back "
+                    f"({result.chunks} earlier chunks were committed; re-running the load is safe): "
+                    f"{e.code}: {e.message}"
+                ) from e
+            result += WriteResult(rows=len(chunk), written=written, chunks=1)
+            if on_chunk:
+                on_chunk(i, len(chunk))
+    return result
+
+
+def write_nodes(
+    driver: neo4j.Driver,
+    label: str,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    extra_labels: Iterable[str] = (),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    database: str = "neo4j",
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> WriteResult:
+    """Merge ``records`` (dicts holding the label's key property and other properties) as nodes.
+
+    Each record becomes ``MERGE (n:Label {key: …}) SET n += props``; ``None`` values are skipped.
+    Chunks of ``batch_size`` rows are committed one transaction each; ``on_chunk(index, size)`` is
+    called after each commit. Raises WriteError naming the failed chunk (which was rolled back).
+    """
+    key = key_of(label)
+    query = node_merge_query(label, tuple(extra_labels))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for rec in records:
+            props = clean_props(rec)
+            if props.get(key) in (None, ""):
+                raise WriteError(f"a {label} record has no {key!r}; every node needs its key")
+            yield {"key": props[key], "props": props}
+
+    return _run_chunks(driver, query, rows(), batch_size, database, on_chunk, f"{label} nodes")
+
+
+def write_relationships(
+    driver: neo4j.Driver,
+    rel_type: str,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    start_label: str,
+    end_label: str,
+    merge_key: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    database: str = "neo4j",
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> WriteResult:
+    """Merge relationships from records ``{"start": key, "end": key, "props": {...}}``.
+
+    Endpoints are matched by their labels' key properties; records whose endpoints do not exist are
+    counted in ``rows`` but not ``written`` (callers validate references first and report rejects).
+    ``merge_key`` names a property that distinguishes parallel relationships (e.g. ``license_id``),
+    taken from ``props[merge_key]``.
+    """
+    query = rel_merge_query(rel_type, start_label, end_label, merge_key)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for rec in records:
+            props = clean_props(rec.get("props") or {})
+            row = {"start": rec["start"], "end": rec["end"], "props": props}
+            if merge_key:
+                if props.get(merge_key) in (None, ""):
+                    raise WriteError(f"a {rel_type} record has no {merge_key!r}, which keys it")
+                row["mkey"] = props[merge_key]
+            yield row
+
+    return _run_chunks(driver, query, rows(), batch_size, database, on_chunk, f"{rel_type} relationships")
+
+
+def write_atomic(driver: neo4j.Driver, statements: list[tuple[str, dict[str, Any]]], database: str = "neo4j") -> None:
+    """Run several ``(cypher, params)`` statements in ONE transaction: all or nothing.
+
+    For small batches that must not be half-written (e.g. one uploaded file in the app). The texts
+    must come from builders in this package or :mod:`queries`, never from user input.
+    """
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        for cypher, params in statements:
+            tx.run(cypher, params).consume()
+
+    try:
+        with driver.session(database=database) as session:
+            session.execute_write(work)
+    except Neo4jError as e:
+        raise WriteError(f"atomic batch of {len(statements)} statements rolled back: {e.code}: {e.message}") from e
+
+
+def delete_nodes(
+    driver: neo4j.Driver, label: str, keys: Iterable[Any], *, batch_size: int = DEFAULT_BATCH_SIZE, database: str = "neo4j"
+) -> int:
+    """Detach-delete nodes of ``label`` by key; returns how many were deleted."""
+    key = check_property(key_of(label))
+    check_label(label)
+    query = f"UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) DETACH DELETE n RETURN count(*) AS c"
+    total = 0
+    with driver.session(database=database) as session:
+        for chunk in chunked(keys, batch_size):
+            total += session.execute_write(lambda tx, c=chunk: tx.run(query, rows=c).single()["c"])
+    return total
+
+
+def graph_stats(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, dict[str, int]]:
+    """Node counts by label and relationship counts by type (from the count store: cheap)."""
+    labels: dict[str, int] = {}
+    rels: dict[str, int] = {}
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        names = [r["label"] for r in session.run("CALL db.labels() YIELD label RETURN label")]
+        for name in sorted(names):
+            if name in ALLOWED_LABELS:
+                labels[name] = session.run(f"MATCH (n:{check_label(name)}) RETURN count(n) AS c").single()["c"]
+        types = [r["relationshipType"] for r in session.run("CALL db.relationshipTypes() YIELD relationshipType")]
+        for t in sorted(types):
+            if t in REL_TYPES:
+                rels[t] = session.run(f"MATCH ()-[r:{check_rel_type(t)}]->() RETURN count(r) AS c").single()["c"]
+    return {"nodes": labels, "relationships": rels}

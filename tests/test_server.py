@@ -1,0 +1,106 @@
+"""The local server manager against a second, throw-away Neo4j (own home and port)."""
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from graph import server as srv
+from graph.errors import ServerAlreadyRunning, ServerError
+from graph.settings import load_settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_port_in_use_is_refused_with_a_clear_message(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        st = load_settings({"CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(port)})
+        with pytest.raises(ServerError, match=f"port {port} .*in use"):
+            srv.start(st, timeout=5)
+
+
+def test_start_refuses_when_neo4j_uri_is_set(tmp_path):
+    st = load_settings({"CHAINKG_HOME": str(tmp_path), "NEO4J_URI": "bolt://elsewhere:7687"})
+    with pytest.raises(ServerError, match="NEO4J_URI is set"):
+        srv.start(st)
+
+
+def test_status_of_a_never_started_home_is_stopped(tmp_path):
+    st = load_settings({"CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(_free_port())})
+    status = srv.status(st)
+    assert not status.running and status.pid is None
+    assert srv.stop(st) is False
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_start_refuse_stop_and_no_process_left(tmp_path):
+    st = load_settings({"CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(_free_port()),
+                        "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE_MB": "64"})
+    status = srv.start(st, timeout=120)
+    try:
+        assert status.running and status.version.startswith("5.26")
+        with pytest.raises(ServerAlreadyRunning):
+            srv.start(st)
+        assert srv.status(st).running
+        assert srv.status(st).store_bytes > 0
+    finally:
+        assert srv.stop(st) is True
+    assert not srv._pid_alive(status.pid)
+    assert not srv.status(st).running
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_auth_is_on_when_a_password_is_set(tmp_path):
+    import neo4j
+
+    env = {"CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(_free_port()), "NEO4J_PASSWORD": "s3cret-pw",
+           "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE_MB": "64"}
+    st = load_settings(env)
+    srv.start(st, timeout=120)
+    try:
+        with neo4j.GraphDatabase.driver(st.uri, auth=("neo4j", "s3cret-pw")) as d:
+            assert d.execute_query("RETURN 1 AS x").records[0]["x"] == 1
+        with neo4j.GraphDatabase.driver(st.uri, auth=("neo4j", "wrong")) as d:
+            with pytest.raises(neo4j.exceptions.AuthError):
+                d.execute_query("RETURN 1")
+        with neo4j.GraphDatabase.driver(st.uri, auth=None) as d:
+            with pytest.raises((neo4j.exceptions.AuthError, neo4j.exceptions.ClientError)):
+                d.execute_query("RETURN 1")
+    finally:
+        srv.stop(st)
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_corrupt_store_gets_an_actionable_error(tmp_path):
+    st = load_settings({"CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(_free_port()),
+                        "CHAINKG_NEO4J_HEAP": "512m", "CHAINKG_NEO4J_PAGECACHE_MB": "64"})
+    srv.start(st, timeout=120)
+    srv.stop(st)
+    store = st.neo4j_dir / "data" / "databases" / "neo4j"
+    for f in store.glob("neostore*"):
+        if f.is_file() and f.stat().st_size > 0:
+            f.write_bytes(b"\xde\xad\xbe\xef" * (f.stat().st_size // 4 + 1))
+    with pytest.raises(ServerError) as err:
+        srv.start(st, timeout=60)
+        srv.stop(st)
+    assert "corrupt" in str(err.value) or "did not answer" in str(err.value) or "exited" in str(err.value)
+    assert srv.recorded_pid(st) is None
+
+
+def test_cli_prints_one_line_errors_without_traceback(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "CHAINKG_HOME": str(tmp_path), "NEO4J_URI": "bolt://127.0.0.1:1"}
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "stats"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: Cannot reach Neo4j at bolt://127.0.0.1:1")
+    assert "Traceback" not in proc.stderr
