@@ -142,6 +142,18 @@ def log_tail(settings: Settings, lines: int = 25) -> str:
 
 def _explain_failure(settings: Settings) -> str:
     tail = log_tail(settings, 200)
+    try:
+        debug = (settings.neo4j_dir / "logs" / "debug.log").read_text(errors="replace")[-20000:]
+    except OSError:
+        debug = ""
+    if "CHAINKG_NEO4J_DATABASE_FAILED" in tail:
+        reason = tail.split("CHAINKG_NEO4J_DATABASE_FAILED", 1)[1].strip().splitlines()[0][:300]
+        return (
+            f"the database could not start ({reason}); the store under {settings.neo4j_dir}/data may be "
+            "corrupt or from another version: move it aside (or delete it), run `chainkg server start` "
+            "again and reload your data"
+        )
+    tail = tail + "\n" + debug
     if re.search(r"Address already in use|BindException", tail):
         return f"port {settings.port} is already in use; stop what uses it or set CHAINKG_NEO4J_PORT"
     if re.search(r"(corrupt|Corrupt|Store .*not .*recover|inconsistent|NotCurrentStoreVersion|UnexpectedUpgradingStoreVersion)", tail):
@@ -162,11 +174,12 @@ def _bolt_ready(settings: Settings) -> str | None:
 
     try:
         with neo4j.GraphDatabase.driver(settings.uri, auth=settings.auth, connection_timeout=2) as drv:
-            recs, _, _ = drv.execute_query(
-                "CALL dbms.components() YIELD versions RETURN versions[0] AS v", database_="system"
-            )
-            drv.execute_query("RETURN 1", database_=settings.database)
-            return recs[0]["v"]
+            # Plain sessions, not execute_query: readiness polling must not sit in driver retries.
+            with drv.session(database="system") as s:
+                version = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"]
+            with drv.session(database=settings.database) as s:
+                s.run("RETURN 1").consume()
+            return version
     except Exception:  # noqa: BLE001 - any failure just means "not ready yet"
         return None
 
@@ -196,7 +209,7 @@ def start(settings: Settings, timeout: float = 180.0) -> ServerStatus:
         *_JVM_OPENS, "-cp", classpath, MAIN_CLASS, str(settings.neo4j_dir), str(settings.port),
     ]
     env = dict(os.environ, CHAINKG_NEO4J_PAGECACHE_MB=str(settings.pagecache_mb),
-               CHAINKG_NEO4J_PASSWORD=settings.password)
+               CHAINKG_NEO4J_PASSWORD=settings.password, CHAINKG_NEO4J_DATABASE=settings.database)
     log = open(_log_file(settings), "w")  # noqa: SIM115 - handed to the child process
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=env, start_new_session=True)

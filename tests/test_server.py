@@ -94,7 +94,8 @@ def test_corrupt_store_gets_an_actionable_error(tmp_path):
     with pytest.raises(ServerError) as err:
         srv.start(st, timeout=60)
         srv.stop(st)
-    assert "corrupt" in str(err.value) or "did not answer" in str(err.value) or "exited" in str(err.value)
+    assert "could not start" in str(err.value) and "corrupt" in str(err.value)
+    assert "move it aside" in str(err.value)
     assert srv.recorded_pid(st) is None
 
 

@@ -62,10 +62,53 @@ public final class Launcher {
             dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
                     "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
         }
+        // The DBMS can come up while the default database fails (corrupt store, wrong version):
+        // report that as a failed start with the server's own status message instead of waiting.
+        String dbName = env.getOrDefault("CHAINKG_NEO4J_DATABASE", GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        String failure = awaitDatabase(dbms, dbName, 120_000);
+        if (failure != null) {
+            System.out.println("CHAINKG_NEO4J_DATABASE_FAILED " + dbName + " " + failure.replace('\n', ' '));
+            System.out.flush();
+            System.exit(3);
+        }
         String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
         System.out.println("CHAINKG_NEO4J_READY bolt://127.0.0.1:" + port + " version=" + version
                 + " auth=" + auth);
         System.out.flush();
         stopped.await();
+    }
+
+    /** Null once the database is online; the server's status message if it fails or times out. */
+    private static String awaitDatabase(DatabaseManagementService dbms, String name, long timeoutMs)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String last = "timed out";
+        while (System.currentTimeMillis() < deadline) {
+            if (dbms.database(name).isAvailable(0)) {
+                return null;
+            }
+            try {
+                String[] st = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "SHOW DATABASE $db YIELD currentStatus, requestedStatus, statusMessage "
+                                + "RETURN currentStatus, requestedStatus, statusMessage",
+                        Map.of("db", name), r -> {
+                            if (!r.hasNext()) {
+                                return new String[] {"missing", "", "database not found"};
+                            }
+                            Map<String, Object> row = r.next();
+                            return new String[] {String.valueOf(row.get("currentStatus")),
+                                    String.valueOf(row.get("requestedStatus")), String.valueOf(row.get("statusMessage"))};
+                        });
+                last = st[0] + ": " + st[2];
+                boolean failed = !st[2].isEmpty() && !"null".equals(st[2]) && !"starting".equals(st[0]);
+                if (failed || "missing".equals(st[0])) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        return last;
     }
 }
