@@ -67,3 +67,21 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"shared data not found at {SHARED_DATA}; set CHAINKG_SHARED_DATA", pytrace=False)
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_graph(driver, settings):
+    """The bundled demo data loaded (idempotently) and extracted once per run; returns the driver.
+
+    Tests that use it must not delete demo data; they only read it.
+    """
+    from loaders.demo import load_demo
+
+    load_demo(driver, database=settings.database)
+    try:
+        from extraction.graph_extract import extract_graph
+    except ImportError:  # extraction lands separately; the loaded graph is already queryable
+        extract_graph = None
+    if extract_graph is not None:
+        extract_graph(driver, database=settings.database)
+    return driver
