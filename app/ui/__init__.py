@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: driver, cached results, labels, tables, graphs."""

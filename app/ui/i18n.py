@@ -1,0 +1,125 @@
+"""Chinese-first labels with English equivalents; the sidebar toggle picks the language per session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANG_KEY = "chainkg_lang"
+
+#: key -> (Chinese, English). Keep keys stable: tests and pages look labels up by key.
+LABELS: dict[str, tuple[str, str]] = {
+    "app_title": ("ChainKG 产业链知识图谱", "ChainKG industrial-chain knowledge graph"),
+    "language": ("语言 Language", "Language 语言"),
+    # pages
+    "page_overview": ("概览", "Overview"),
+    "page_chain_map": ("产业链图谱", "Chain map"),
+    "page_licensors": ("许可方发现", "Licensor finder"),
+    "page_license_paths": ("许可路径", "Licence paths"),
+    "page_demand": ("供需对接", "Demand matching"),
+    "page_patent_nav": ("专利导航", "Patent navigation"),
+    "page_org_profile": ("机构画像", "Organisation profile"),
+    "page_workbench": ("查询工作台", "Query workbench"),
+    "page_import": ("数据导入", "Data import"),
+    # banners
+    "neo4j_down": ("无法连接 Neo4j", "Neo4j is unreachable"),
+    "neo4j_how": (
+        "在终端运行 `chainkg server start` 启动本地服务器（或检查 NEO4J_URI），然后点击“重试”。",
+        "Start the local server with `chainkg server start` (or check NEO4J_URI), then press Retry.",
+    ),
+    "retry": ("重试", "Retry"),
+    "empty_graph": ("图谱为空：还没有加载任何数据。", "The graph is empty: no data has been loaded yet."),
+    "load_demo": ("加载演示数据", "Load the demo data"),
+    "loading_demo": ("正在加载演示数据…", "Loading the demo data…"),
+    "demo_loaded": ("演示数据已加载", "Demo data loaded"),
+    "module_missing": ("该功能所需的模块尚未安装：", "A module this feature needs is not installed yet: "),
+    "query_missing": ("查询库中没有该查询：", "The query library has no query named "),
+    "no_rows": ("没有结果。", "No results."),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "download_png": ("下载 PNG", "Download PNG"),
+    "rows": ("行", "rows"),
+    # overview
+    "counts": ("数量", "Counts"),
+    "nodes": ("节点", "Nodes"),
+    "relationships": ("关系", "Relationships"),
+    "organizations": ("机构", "Organisations"),
+    "patents": ("专利", "Patents"),
+    "achievements": ("成果", "Achievements"),
+    "demands": ("需求", "Demands"),
+    "licenses": ("许可", "Licences"),
+    "transfers": ("转让", "Transfers"),
+    "open_offers": ("开放许可", "Open-licence offers"),
+    "measures": ("项目指标", "Programme measures"),
+    "over_time": ("按年份", "Over time"),
+    "by_region": ("按地区", "By region"),
+    # chain map
+    "chain": ("产业链", "Chain"),
+    "region": ("地区（代码或名称）", "Region (code or name)"),
+    "tier": ("企业梯度", "Tier"),
+    "any": ("全部", "Any"),
+    "segment": ("环节", "Segment"),
+    "upstream": ("上游", "Upstream"),
+    "midstream": ("中游", "Midstream"),
+    "downstream": ("下游", "Downstream"),
+    "gaps": ("补链目标", "Gaps (补链 targets)"),
+    "node": ("产业链节点", "Chain node"),
+    "node_detail": ("节点详情", "Node detail"),
+    "smes": ("中小企业", "SMEs"),
+    "sme_count": ("中小企业数", "SME count"),
+    "pick_node": ("选择节点（或在图中点击）", "Choose a node (or click it in the graph)"),
+    "graph": ("图", "Graph"),
+    "table": ("表", "Table"),
+    # licensors / paths / demand
+    "org": ("机构（名称或代码）", "Organisation (name or id)"),
+    "ipc": ("IPC 分类号", "IPC code"),
+    "search_by": ("查询依据", "Search by"),
+    "licensors": ("候选许可方", "Candidate licensors"),
+    "from_org": ("起点机构", "From organisation"),
+    "to_org": ("终点机构", "To organisation"),
+    "max_hops": ("最大跳数", "Max hops"),
+    "paths": ("路径", "Paths"),
+    "demand": ("需求", "Demand"),
+    "type_demand": ("或直接输入需求描述", "Or type a demand"),
+    "extract_match": ("抽取并匹配", "Extract and match"),
+    "mentions": ("抽取到的实体", "Extracted mentions"),
+    "min_trl": ("最低技术成熟度 TRL", "Minimum TRL"),
+    "matches": ("匹配结果", "Matches"),
+    "partners": ("产学研伙伴", "University partners"),
+    "network": ("许可网络", "Licensing network"),
+    "landscape": ("专利态势", "Patent landscape"),
+    "run": ("运行", "Run"),
+    "choose": ("请选择", "Choose"),
+    # workbench
+    "saved_queries": ("已保存查询", "Saved queries"),
+    "adhoc": ("自定义 Cypher（只读）", "Ad hoc Cypher (read-only)"),
+    "timeout_s": ("超时（秒）", "Timeout (s)"),
+    "row_cap": ("最大行数", "Row cap"),
+    "edge_from": ("边起点列", "Edge source column"),
+    "edge_to": ("边终点列", "Edge target column"),
+    # import
+    "upload": ("上传数据文件（CSV / JSONL / XLSX / YAML）", "Upload data files (CSV / JSONL / XLSX / YAML)"),
+    "validate": ("校验", "Validate"),
+    "valid_rows": ("有效行", "Valid rows"),
+    "rejects": ("被拒绝的行", "Rejected rows"),
+    "load": ("加载到图谱", "Load into the graph"),
+    "extract": ("运行抽取", "Run extraction"),
+    "loaded": ("加载完成", "Loaded"),
+    "extracted": ("抽取完成", "Extraction finished"),
+}
+
+
+def lang() -> str:
+    """The session's language code: ``zh`` (default) or ``en``."""
+    return st.session_state.get(LANG_KEY, "zh")
+
+
+def t(key: str) -> str:
+    """The label for ``key`` in the session's language (the key itself when unknown)."""
+    zh, en = LABELS.get(key, (key, key))
+    return en if lang() == "en" else zh
+
+
+def both(key: str) -> str:
+    """Chinese and English together, for page titles users search for in either language."""
+    zh, en = LABELS.get(key, (key, key))
+    return f"{zh} {en}" if lang() == "zh" else f"{en} {zh}"

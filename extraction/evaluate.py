@@ -1,0 +1,142 @@
+"""The evaluation harness: precision, recall and F1 per label, rules-only baseline beside rules+model.
+
+Matching is strict (same start, end and label). Corpora: our gold set (all labels + relations),
+CLUENER2020 held-out part, Resume NER test, People's Daily test (ORG only), TFH English patents
+(no ORG annotated: every ORG we emit there is a false positive — a precision check on the English
+path) and the ICKG expert-validated triples (they come without their sentences, so relation P/R
+cannot be measured on them; we report how many organisation arguments our rules recognise).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from extraction import corpora
+from extraction.pipeline import build_nlp, extract_texts
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    """Precision, recall, F1 (0 when undefined) plus the counts."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def score_examples(nlp, examples: Iterable[corpora.Example], labels: set[str] | None = None) -> dict:
+    """Score predictions against gold spans (and relations when the gold has them)."""
+    examples = list(examples)
+    t0 = time.perf_counter()
+    preds = extract_texts(nlp, [{"id": i, "text": ex[0]} for i, ex in enumerate(examples)])
+    elapsed = time.perf_counter() - t0
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rel_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    has_rel_gold = any(ex[2] for ex in examples)
+    for (text, gold, gold_rels), pred in zip(examples, preds, strict=True):
+        g = {(s, e, lab) for s, e, lab in gold if labels is None or lab in labels}
+        p = {(m["start"], m["end"], m["label"]) for m in pred["mentions"] if labels is None or m["label"] in labels}
+        for s, e, lab in p & g:
+            counts[lab][0] += 1
+        for s, e, lab in p - g:
+            counts[lab][1] += 1
+        for s, e, lab in g - p:
+            counts[lab][2] += 1
+        if has_rel_gold:
+            gr = set(gold_rels)
+            pr = {(r["type"], r["head"], r["tail"]) for r in pred["relations"]}
+            for t, *_ in pr & gr:
+                rel_counts[t][0] += 1
+            for t, *_ in pr - gr:
+                rel_counts[t][1] += 1
+            for t, *_ in gr - pr:
+                rel_counts[t][2] += 1
+    out = {"n": len(examples), "texts_per_s": round(len(examples) / elapsed, 1) if elapsed else None,
+           "labels": {k: prf(*v) for k, v in sorted(counts.items())}}
+    if has_rel_gold:
+        out["relations"] = {k: prf(*v) for k, v in sorted(rel_counts.items())}
+        tot = [sum(v[i] for v in rel_counts.values()) for i in range(3)]
+        out["relations"]["ALL"] = prf(*tot)
+    return out
+
+
+def _limited(it, limit):
+    for i, x in enumerate(it):
+        if limit is not None and i >= limit:
+            return
+        yield x
+
+
+def ickg_argument_coverage(nlp, limit: int | None = None) -> dict:
+    """Share of organisation arguments of ICKG 合作/母公司/供给 triples (expert_label correct) that our
+    rules tag as one whole ORG when the name stands alone."""
+    path = corpora.SHARED_DATA / "ickg" / "expert_validation" / "annotated_samples.jsonl"
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        obj = json.loads(line)
+        if obj["expert_label"] == "correct" and obj["triple"][1] in ("合作", "母公司/控股", "供给"):
+            names += [obj["triple"][0], obj["triple"][2]]
+    names = list(dict.fromkeys(names))[: limit or None]
+    preds = extract_texts(nlp, [{"id": i, "text": n} for i, n in enumerate(names)])
+    hit = sum(1 for n, p in zip(names, preds, strict=True) if any(m["label"] == "ORG" and m["start"] == 0 and m["end"] == len(n) for m in p["mentions"]))
+    return {"n": len(names), "recognised_whole": hit, "share": round(hit / len(names), 3) if names else 0.0,
+            "note": "ICKG ships triples without their sentences: relation P/R cannot be measured on it"}
+
+
+def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: str | None = None) -> dict:
+    """Evaluate on ``corpus`` (gold/cluener/resume/peoples_daily/tfh/ickg/all); returns nested results
+    ``{corpus: {"rules": {...}, "rules+model": {...}}}``."""
+    systems = {"rules": build_nlp()}
+    if model_path:
+        systems["rules+model"] = build_nlp({"model_path": model_path})
+    wanted = ["gold", "cluener", "resume", "peoples_daily", "tfh", "ickg"] if corpus == "all" else [corpus]
+    readers = {
+        "gold": (lambda: corpora.read_gold(), None),
+        "cluener": (lambda: corpora.read_cluener("heldout"), {"ORG"}),
+        "resume": (lambda: corpora.read_resume(), {"ORG"}),
+        "peoples_daily": (lambda: corpora.read_peoples_daily(), {"ORG"}),
+    }
+    results: dict = {}
+    for name in wanted:
+        results[name] = {}
+        for sys_name, nlp in systems.items():
+            if name in readers:
+                reader, labels = readers[name]
+                results[name][sys_name] = score_examples(nlp, _limited(reader(), limit), labels)
+            elif name == "tfh":
+                en = build_nlp({"lang": "en"})
+                docs = list(_limited(corpora.read_tfh_texts(), limit))
+                t0 = time.perf_counter()
+                preds = extract_texts(en, [{"id": i, "text": t} for i, (t, _) in enumerate(docs)])
+                el = time.perf_counter() - t0
+                orgs = sum(1 for p in preds for m in p["mentions"] if m["label"] == "ORG")
+                results[name][sys_name] = {"n": len(docs), "texts_per_s": round(len(docs) / el, 1),
+                                           "org_false_positives": orgs,
+                                           "note": "TFH annotates technical entities only; no label maps to ORG"}
+            elif name == "ickg":
+                results[name][sys_name] = ickg_argument_coverage(nlp, limit)
+    return results
+
+
+def format_results(results: dict, markdown: bool = False) -> str:
+    """A table: corpus, system, label, P, R, F1, support."""
+    rows = []
+    for corpus, systems in results.items():
+        for sys_name, res in systems.items():
+            for lab, m in res.get("labels", {}).items():
+                rows.append((corpus, sys_name, lab, m["p"], m["r"], m["f1"], m["tp"] + m["fn"]))
+            for lab, m in res.get("relations", {}).items():
+                rows.append((corpus, sys_name, f"rel:{lab}", m["p"], m["r"], m["f1"], m["tp"] + m["fn"]))
+            if "share" in res:
+                rows.append((corpus, sys_name, "ORG args recognised", "", res["share"], "", res["n"]))
+            if "org_false_positives" in res:
+                rows.append((corpus, sys_name, "ORG false positives", res["org_false_positives"], "", "", res["n"]))
+    head = ("corpus", "system", "label", "P", "R", "F1", "support")
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]
+    else:
+        lines = ["  ".join(f"{h:>10}" for h in head)] + ["  ".join(f"{str(x):>10}" for x in r) for r in rows]
+    return "\n".join(lines)

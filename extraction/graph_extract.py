@@ -1,0 +1,174 @@
+"""Run extraction over the texts in the graph and write the results back (the one module in
+extraction/ that takes a driver; its Cypher lives in :mod:`graph.extract_store`).
+
+Texts: patent titles+abstracts, achievement and demand titles+descriptions, organisation
+profiles+products. Writes: Mention nodes (MENTIONS from the source, REFERS_TO the linked node),
+Technology nodes (MENTIONS_TECH), relations between organisations with provenance, placements
+(MAPS_TO / IN_NODE / ABOUT, method + confidence, never lowering an existing one), TRL readings.
+Re-running is idempotent (everything merges on stable keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from extraction.gazetteer import Gazetteer, NodeEntry, OrgEntry
+from extraction.pipeline import build_nlp, iter_extract
+from extraction.placement import place_by_keywords, place_org_by_patents
+from extraction.textnorm import sentence_spans
+from extraction.trl import read_trl
+from graph import extract_store as store
+from graph.writer import write_nodes, write_relationships
+
+SOURCES = ("Patent", "Achievement", "Demand", "Organization")
+_LINK_TARGET = {"ORG": "Organization", "REGION": "Region", "TECH": "Technology", "PATENT": "Patent", "IPC": "IPC"}
+_ORG_REL_KEYS = {"LICENSED_TO": "license_id", "ASSIGNED_TO": "transfer_id"}
+
+
+def mention_id(source_label: str, source: str, field: str, start: int, end: int, label: str) -> str:
+    """Stable key of a mention: sha1 of source, field, offsets and label (16 hex)."""
+    raw = f"{source_label}:{source}|{field}|{start}|{end}|{label}"
+    return "M-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def gazetteer_from_graph(driver, database: str = "neo4j") -> Gazetteer:
+    """A gazetteer built from the graph's organisations, chain nodes, regions and technology terms."""
+    rows = store.read_dictionary_rows(driver, database)
+    gaz = Gazetteer()
+    gaz.orgs = [OrgEntry(r["org_id"], r["name"], tuple(a for a in r["aliases"] if a)) for r in rows["orgs"] if r["name"]]
+    gaz.nodes = [
+        NodeEntry(r["node_id"], r["name"] or "", tuple(r["keywords"]), tuple(r["ipc_prefixes"]), r["chain_id"] or "")
+        for r in rows["nodes"]
+    ]
+    for r in rows["regions"]:
+        gaz.regions.setdefault(r["name"], r["code"])
+    gaz.tech_terms += [r["term"] for r in rows["tech"] if r["term"]]
+    return gaz
+
+
+def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[[str, int], None] | None = None) -> dict:
+    """Extract from every text in the graph and write the results; returns counts per kind.
+
+    ``nlp`` defaults to ``build_nlp`` with a gazetteer read from the graph. ``progress(kind, n)`` is
+    called after each source label with the number of texts processed.
+    """
+    gaz = gazetteer_from_graph(driver, database)
+    if nlp is None:
+        nlp = build_nlp({"gazetteer": gaz})
+    stats: dict[str, Any] = defaultdict(int)
+    mentions: list[dict] = []
+    mentions_rels: dict[str, list[dict]] = defaultdict(list)
+    refers: dict[str, list[dict]] = defaultdict(list)
+    tech_terms: set[str] = set()
+    mentions_tech: dict[str, list[dict]] = defaultdict(list)
+    org_rels: dict[str, list[dict]] = defaultdict(list)
+    placements: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    trl_rows: list[dict] = []
+
+    for label in SOURCES:
+        rows = list(store.read_texts(driver, label, database))
+        items = []
+        for r in rows:
+            for field in ("title", "body", "products"):
+                if field == "title" and label == "Organization":
+                    continue  # the name itself is not a text to extract from
+                val = r.get(field)
+                if isinstance(val, list):
+                    val = "；".join(str(v) for v in val)
+                if val:
+                    items.append({"id": (r["key"], field), "text": str(val)})
+        texts = {it["id"]: it["text"] for it in items}
+        for rec in iter_extract(nlp, items):
+            key, field = rec["id"]
+            text = texts[rec["id"]]
+            stats["texts"] += 1
+            for m in rec["mentions"]:
+                mid = mention_id(label, key, field, m["start"], m["end"], m["label"])
+                link = m["link"] or {}
+                mentions.append(
+                    {
+                        "mention_id": mid, "source": key, "source_label": label, "field": field,
+                        "label": m["label"], "text": m["text"], "start": m["start"], "end": m["end"],
+                        "method": m["method"], "confidence": m["confidence"], "link_id": link.get("id"),
+                        "link_by": link.get("by"), "proposed": link.get("by") == "proposed" or None,
+                        "evidence": _sentence(text, m["start"]),
+                    }
+                )
+                mentions_rels[label].append({"start": key, "end": mid, "props": {"field": field}})
+                target = _LINK_TARGET.get(m["label"])
+                if target and link.get("id") and link.get("by") != "proposed":
+                    refers[target].append({"start": mid, "end": link["id"], "props": {"by": link["by"], "score": link.get("score")}})
+                if m["label"] == "TECH" and link.get("id"):
+                    tech_terms.add(link["id"])
+                    mentions_tech[label].append({"start": key, "end": link["id"], "props": {"method": "dictionary"}})
+                stats["proposed_orgs"] += link.get("by") == "proposed"
+            by_text = {m["text"]: m for m in rec["mentions"]}
+            for rel in rec["relations"]:
+                h, t = by_text.get(rel["head"]), by_text.get(rel["tail"])
+                if not h or not t or not h["link"] or not t["link"] or h["link"]["by"] == "proposed":
+                    stats["relations_unlinked"] += 1
+                    continue
+                if t["link"]["by"] == "proposed":
+                    stats["relations_unlinked"] += 1
+                    continue
+                props = {"source": f"{label}:{key}", "evidence": rel["evidence"], "confidence": rel["confidence"], "method": rel["method"]}
+                rk = _ORG_REL_KEYS.get(rel["type"])
+                if rk:
+                    props[rk] = "TXT-" + hashlib.sha1(f"{label}:{key}|{h['link']['id']}|{t['link']['id']}".encode()).hexdigest()[:12]
+                org_rels[rel["type"]].append({"start": h["link"]["id"], "end": t["link"]["id"], "props": props})
+        # placements and TRL, one per source node (title and body together)
+        for r in rows:
+            whole = "\n".join(str(r.get(f)) for f in ("title", "body", "products") if r.get(f) and not (f == "title" and label == "Organization"))
+            kind = {"Patent": ("MAPS_TO", "keyword"), "Achievement": ("ABOUT", "keyword"),
+                    "Demand": ("ABOUT", "keyword"), "Organization": ("IN_NODE", "profile")}[label]
+            for p in place_by_keywords(whole, gaz.nodes, method=kind[1]):
+                placements[(kind[0], label)].append(
+                    {"start": r["key"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
+                     "source": f"{label}:{r['key']}", "evidence": p.evidence}
+                )
+            if label == "Achievement":
+                reading = read_trl(whole)
+                if reading:
+                    trl_rows.append({"ach_id": r["key"], "level": reading.level, "confidence": reading.confidence,
+                                     "method": reading.method, "evidence": reading.evidence})
+        if progress:
+            progress(label, len(rows))
+
+    # organisations by the share of their patents on each node (after patents' keyword placements)
+    write_nodes(driver, "Mention", mentions, database=database)
+    write_nodes(driver, "Technology", [{"term": t} for t in sorted(tech_terms)], database=database)
+    for label, rows_ in mentions_rels.items():
+        write_relationships(driver, "MENTIONS", rows_, start_label=label, end_label="Mention", database=database)
+    for target, rows_ in refers.items():
+        stats["refers_to"] += write_relationships(driver, "REFERS_TO", rows_, start_label="Mention", end_label=target, database=database).written
+    for label, rows_ in mentions_tech.items():
+        write_relationships(driver, "MENTIONS_TECH", rows_, start_label=label, end_label="Technology", database=database)
+    for rtype, rows_ in org_rels.items():
+        end_label = "Region" if rtype == "LOCATED_IN" else "Patent" if rtype == "APPLICANT_OF" else "Organization"
+        res = store.write_text_relations(driver, rtype, rows_, start_label="Organization", end_label=end_label,
+                                         merge_key=_ORG_REL_KEYS.get(rtype), database=database)
+        stats[f"rel_{rtype}"] += res.written
+    for (rtype, label), rows_ in placements.items():
+        stats[f"placed_{rtype}"] += store.write_placements(driver, rtype, label, rows_, database=database).written
+    org_rows = []
+    for r in store.read_org_patent_nodes(driver, database):
+        counts = {n["node_id"]: n["count"] for n in r["nodes"]}
+        for p in place_org_by_patents(counts, r["total"]):
+            org_rows.append({"start": r["org_id"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
+                             "source": f"Organization:{r['org_id']}", "evidence": p.evidence})
+    stats["placed_IN_NODE_patents"] += store.write_placements(driver, "IN_NODE", "Organization", org_rows, database=database).written
+    if trl_rows:
+        stats["trl"] += store.write_trl_readings(driver, trl_rows, database).written
+    stats["mentions"] = len(mentions)
+    stats["technologies"] = len(tech_terms)
+    return dict(stats)
+
+
+def _sentence(text: str, pos: int) -> str:
+    for s, e in sentence_spans(text):
+        if s <= pos < e:
+            return text[s:e].strip()[:500]
+    return ""

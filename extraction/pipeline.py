@@ -1,0 +1,400 @@
+"""The spaCy pipeline: one factory (``build_nlp``) and the record-producing entry point (``extract_texts``).
+
+Components (registered with ``@Language.factory``) find mentions on the raw text of the doc and
+keep them, with exact character offsets, in ``doc._.chainkg``; each is also mapped onto tokens in
+``doc.spans["chainkg"]`` (``char_span(..., alignment_mode="expand")``) for spaCy users. The
+last component resolves overlaps, links mentions and finds relations sentence by sentence.
+
+``extract_texts`` folds each text (width, traditional characters, HTML — length preserving), cuts
+long texts into sentence-aligned chunks, runs ``nlp.pipe`` in batches and returns JSONL-shaped
+records whose offsets index the caller's original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from extraction.gazetteer import Gazetteer, default_gazetteer
+from extraction.linking import Linker
+from extraction.orgrules import find_alias_declarations, find_org_candidates
+from extraction.patterns import find_codes
+from extraction.relations import find_relations
+from extraction.resources import PERSON_LEAD_TITLES, PERSON_TITLES, SURNAMES
+from extraction.textnorm import chunk_spans, fold_text, sentence_spans
+
+jieba.setLogLevel(60)  # jieba prints its dictionary-loading chatter at INFO on stderr
+
+LABELS = ("ORG", "PERSON", "REGION", "TECH", "PATENT", "IPC", "CREDIT_CODE")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CHAIN_DIRS = [ROOT / "data" / "chains", ROOT / "data" / "demo" / "chains"]
+_CODE_LABELS = frozenset({"PATENT", "IPC", "CREDIT_CODE"})
+_PRIORITY = {"PATENT": 0, "IPC": 0, "CREDIT_CODE": 0, "ORG": 1, "PERSON": 2, "TECH": 3, "REGION": 4}
+
+if not Doc.has_extension("chainkg"):
+    Doc.set_extension("chainkg", default=None)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A mention inside one doc: label, [start, end) char offsets, method, confidence, link, value."""
+
+    label: str
+    start: int
+    end: int
+    method: str
+    confidence: float
+    text: str = ""
+    link: dict | None = None
+    value: str | None = None
+
+
+@dataclass
+class DocResult:
+    """What the components leave on ``doc._.chainkg``."""
+
+    candidates: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+
+
+def _state(doc: Doc) -> DocResult:
+    if doc._.chainkg is None:
+        doc._.chainkg = DocResult()
+    return doc._.chainkg
+
+
+def _token_spans(doc: Doc) -> list[tuple[int, int]]:
+    return [(t.idx, t.idx + len(t.text)) for t in doc]
+
+
+@Language.factory("chainkg_codes")
+def make_codes(nlp: Language, name: str):
+    """Patent/application numbers, IPC codes and credit codes by regex on the raw text."""
+
+    def codes(doc: Doc) -> Doc:
+        st = _state(doc)
+        for c in find_codes(doc.text):
+            st.candidates.append(Mention(c.label, c.start, c.end, "regex", 0.99, value=c.value))
+        return doc
+
+    return codes
+
+
+class DictionaryMatcher:
+    """PhraseMatcher over organisation names/aliases, technology terms and regions (primed into jieba)."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab)
+        self.org_aliases: set[str] = set()
+
+    def configure(self, gazetteer: Gazetteer) -> None:
+        """Load a gazetteer: prime jieba so each entry is one token, then add PhraseMatcher patterns."""
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        groups: dict[str, list[str]] = {
+            "ORG": [n for o in gazetteer.orgs for n in (o.name, *o.aliases) if n and len(n) >= 2],
+            "TECH": gazetteer.all_tech_terms(),
+            "REGION": list(gazetteer.regions),
+        }
+        self.org_aliases = {a for o in gazetteer.orgs for a in o.aliases}
+        is_zh = self.nlp.lang == "zh"
+        for label, terms in groups.items():
+            terms = sorted(set(terms))
+            if is_zh:
+                # jieba's dictionary is process-global: priming once makes entries single tokens
+                # for every Chinese pipeline in the process (which is what we want).
+                for t in terms:
+                    if not t.isascii():
+                        jieba.add_word(fold_text(t))
+            self.matcher.add(label, [self.nlp.make_doc(fold_text(t)) for t in terms])
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = _state(doc)
+        for match_id, s, e in self.matcher(doc):
+            label = self.nlp.vocab.strings[match_id]
+            span = doc[s:e]
+            method = "dictionary"
+            conf = 0.95 if label == "ORG" else 0.9
+            if label == "ORG" and span.text in self.org_aliases:
+                conf = 0.85
+            st.candidates.append(Mention(label, span.start_char, span.end_char, method, conf))
+        return doc
+
+
+@Language.factory("chainkg_dictionary")
+def make_dictionary(nlp: Language, name: str):
+    """Dictionary matcher; call ``nlp.get_pipe("chainkg_dictionary").configure(gazetteer)``."""
+    return DictionaryMatcher(nlp)
+
+
+_EN_ORG = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][A-Za-z0-9&\-]*\.?\s+){0,5}[A-Z][A-Za-z0-9&\-]*,?\s+"
+    r"(?:Co\.,?\s?Ltd\.?|Inc\.?|Corporation|Corp\.?|Ltd\.?|LLC|GmbH|AG|S\.A\.|N\.V\.|PLC|University|Institute)"
+)
+_EN_OF = re.compile(r"(?<![A-Za-z])(?:University|Institute|Academy) of(?: [A-Z][A-Za-z]+){1,4}")
+
+
+@Language.factory("chainkg_orgs")
+def make_orgs(nlp: Language, name: str):
+    """Organisation names by suffix rules (Chinese) and legal-form patterns (English)."""
+
+    def orgs(doc: Doc) -> Doc:
+        st = _state(doc)
+        text = doc.text
+        if nlp.lang == "zh":
+            tokens = _token_spans(doc)
+            for c in find_org_candidates(text, tokens):
+                st.candidates.append(Mention("ORG", c.start, c.end, "rule:suffix", c.confidence))
+        for rx in (_EN_ORG, _EN_OF):
+            for m in rx.finditer(text):
+                st.candidates.append(Mention("ORG", m.start(), m.end(), "rule:en_legal_form", 0.8))
+        return doc
+
+    return orgs
+
+
+_SURNAME_CLASS = "[" + "".join(sorted(SURNAMES)) + "]"
+_TITLES = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
+_LEADS = "|".join(sorted(PERSON_LEAD_TITLES, key=len, reverse=True))
+_PERSON_BEFORE = re.compile(rf"({_SURNAME_CLASS}[\u4e00-\u9fff]{{1,2}}?)(?:{_TITLES})")
+_PERSON_AFTER = re.compile(rf"(?:{_LEADS})\s*(?:为|是|[:：])?\s*({_SURNAME_CLASS}[\u4e00-\u9fff]{{1,2}})(?=[，,。；;、\s（(]|$|(?:{_TITLES}))")
+
+
+@Language.factory("chainkg_persons")
+def make_persons(nlp: Language, name: str):
+    """Person names next to a title (李明教授, 董事长王芳), aligned to jieba token boundaries."""
+
+    def persons(doc: Doc) -> Doc:
+        st = _state(doc)
+        text = doc.text
+        if nlp.lang != "zh":
+            return doc
+        starts = {t.idx for t in doc}
+        for rx in (_PERSON_BEFORE, _PERSON_AFTER):
+            for m in rx.finditer(text):
+                s, e = m.start(1), m.end(1)
+                if s in starts:
+                    st.candidates.append(Mention("PERSON", s, e, "rule:title", 0.6))
+        return doc
+
+    return persons
+
+
+@Language.factory("chainkg_model_ner", default_config={"path": ""})
+def make_model_ner(nlp: Language, name: str, path: str):
+    """A trained ORG model (see extraction.model) used only for sentences where rules found no ORG."""
+    from extraction.model import ModelNer
+
+    return ModelNer(path)
+
+
+class Resolver:
+    """Keep the best of overlapping candidates, link, add declared short names, find relations."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.linker = Linker(Gazetteer())
+
+    def configure(self, gazetteer: Gazetteer) -> None:
+        """Point the linker at a gazetteer."""
+        self.linker = Linker(gazetteer)
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = _state(doc)
+        text = doc.text
+        chosen = _resolve_overlaps(st.candidates)
+        # Declared short names: "…有限公司（以下简称“星衡”）" → the short name and its later uses.
+        declared: dict[str, Mention] = {}
+        for m in list(chosen):
+            if m.label == "ORG":
+                span = find_alias_declarations(text, m.end)
+                if span:
+                    declared[text[span[0] : span[1]]] = m
+        if declared:
+            extra = []
+            for alias, full in declared.items():
+                for am in re.finditer(re.escape(alias), text):
+                    extra.append(Mention("ORG", am.start(), am.end(), "rule:declared_alias", full.confidence * 0.95))
+                    extra[-1].value = str(id(full))
+            chosen = _resolve_overlaps(chosen + extra)
+            alias_of = {str(id(m)): m for m in declared.values()}
+        for m in chosen:
+            m.text = text[m.start : m.end]
+            if m.label == "ORG":
+                if m.method == "rule:declared_alias" and m.value in alias_of:
+                    full = alias_of[m.value]
+                    m.link = dict(full.link) if full.link else self.linker.link_org(full.text or text[full.start : full.end])
+                    m.value = None
+                else:
+                    m.link = self.linker.link_org(m.text)
+            elif m.label == "REGION":
+                m.link = self.linker.link_region(m.text)
+            elif m.label == "TECH":
+                m.link = self.linker.link_tech(m.text)
+            elif m.label in _CODE_LABELS:
+                m.link = {"id": m.value, "name": m.text, "by": "normalised", "score": 1.0}
+        st.mentions = sorted(chosen, key=lambda m: (m.start, m.end))
+        st.relations = find_relations(text, st.mentions, sentence_spans(text))
+        spans = []
+        for m in st.mentions:
+            sp = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
+            if sp is not None:
+                spans.append(sp)
+        doc.spans["chainkg"] = spans
+        return doc
+
+
+def _resolve_overlaps(cands: list[Mention]) -> list[Mention]:
+    # Codes win; otherwise the longest span, then the stronger label, then the higher confidence.
+    ordered = sorted(
+        cands,
+        key=lambda m: (0 if m.label in _CODE_LABELS else 1, -(m.end - m.start), _PRIORITY[m.label], -m.confidence),
+    )
+    taken = bytearray()
+    chosen: list[Mention] = []
+    for m in ordered:
+        if m.end <= m.start:
+            continue
+        if len(taken) < m.end:
+            taken.extend(b"\0" * (m.end - len(taken)))
+        if any(taken[m.start : m.end]):
+            continue
+        taken[m.start : m.end] = b"\1" * (m.end - m.start)
+        chosen.append(m)
+    return chosen
+
+
+@Language.factory("chainkg_resolve")
+def make_resolve(nlp: Language, name: str):
+    """Overlap resolution, linking and relations (configure with a gazetteer for linking)."""
+    return Resolver(nlp)
+
+
+def build_nlp(config: dict[str, Any] | None = None) -> Language:
+    """Build the extraction pipeline.
+
+    ``config`` keys (all optional): ``lang`` ("zh" default, or "en" for English patents),
+    ``gazetteer`` (a :class:`~extraction.gazetteer.Gazetteer`; default: built-in terms and regions
+    plus chain YAML files under data/chains and data/demo/chains), ``model_path`` (a directory
+    written by ``chainkg train-ner``; when given, the model fills in ORG mentions for sentences
+    where rules found none), ``batch_size`` (for ``extract_texts``, default 256) and
+    ``max_chunk_chars`` (long texts are cut at sentence ends into chunks of at most this, default
+    2000). Nothing is downloaded.
+    """
+    cfg = dict(config or {})
+    lang = cfg.get("lang", "zh")
+    if lang == "zh":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    elif lang == "en":
+        nlp = spacy.blank("en")
+    else:
+        from graph.errors import ExtractionError
+
+        raise ExtractionError(f"unknown language {lang!r} in build_nlp config; use 'zh' or 'en'")
+    gazetteer = cfg.get("gazetteer") or default_gazetteer(DEFAULT_CHAIN_DIRS)
+    nlp.add_pipe("chainkg_codes")
+    nlp.add_pipe("chainkg_dictionary").configure(gazetteer)
+    nlp.add_pipe("chainkg_orgs")
+    nlp.add_pipe("chainkg_persons")
+    if cfg.get("model_path"):
+        nlp.add_pipe("chainkg_model_ner", config={"path": str(cfg["model_path"])})
+    nlp.add_pipe("chainkg_resolve").configure(gazetteer)
+    nlp.meta["chainkg"] = {
+        "batch_size": int(cfg.get("batch_size", 256)),
+        "max_chunk_chars": int(cfg.get("max_chunk_chars", 2000)),
+    }
+    return nlp
+
+
+def _mention_record(m: Mention, original: str, offset: int) -> dict:
+    s, e = m.start + offset, m.end + offset
+    return {
+        "label": m.label,
+        "text": original[s:e],
+        "start": s,
+        "end": e,
+        "method": m.method,
+        "confidence": round(m.confidence, 3),
+        "link": m.link,
+    }
+
+
+def iter_extract(nlp: Language, items: Iterable[dict]) -> Iterator[dict]:
+    """Streaming form of :func:`extract_texts` (one output record per input item, in order)."""
+    meta = nlp.meta.get("chainkg", {})
+    batch_size = meta.get("batch_size", 256)
+    max_chunk = meta.get("max_chunk_chars", 2000)
+    pending: list[tuple[Any, str, list[tuple[int, int]]]] = []
+
+    def flush() -> Iterator[dict]:
+        chunk_texts = []
+        for _, original, spans in pending:
+            folded = fold_text(original)
+            chunk_texts += [folded[s:e] for s, e in spans]
+        docs = nlp.pipe(chunk_texts, batch_size=batch_size)
+        for item_id, original, spans in pending:
+            mentions, relations = [], []
+            for s, _e in spans:
+                doc = next(docs)
+                st = _state(doc)
+                base = len(mentions)
+                mentions += [_mention_record(m, original, s) for m in st.mentions]
+                for r in st.relations:
+                    relations.append(
+                        {
+                            "type": r["type"],
+                            "head": mentions[base + r["head_i"]]["text"],
+                            "tail": mentions[base + r["tail_i"]]["text"],
+                            "evidence": original[s:].split("\n", 1)[0] if False else _evidence(original, s, doc, r),
+                            "confidence": r["confidence"],
+                            "method": r["method"],
+                        }
+                    )
+            yield {"id": item_id, "mentions": mentions, "relations": relations}
+        pending.clear()
+
+    queued_chars = 0
+    for item in items:
+        original = item.get("text") or ""
+        if not isinstance(original, str):
+            original = str(original)
+        spans = list(chunk_spans(original, max_chunk))
+        pending.append((item.get("id"), original, spans))
+        queued_chars += len(original)
+        if len(pending) >= batch_size or queued_chars > 2_000_000:
+            yield from flush()
+            queued_chars = 0
+    if pending:
+        yield from flush()
+
+
+def _evidence(original: str, offset: int, doc: Doc, rel: dict) -> str:
+    # The evidence sentence in the caller's original characters (not the folded ones).
+    st = _state(doc)
+    head = st.mentions[rel["head_i"]]
+    for s, e in sentence_spans(doc.text):
+        if s <= head.start < e:
+            return original[offset + s : offset + e].strip()
+    return rel["evidence"]
+
+
+def extract_texts(nlp: Language, items: Iterable[dict]) -> list[dict]:
+    """Mentions and relations for each ``{"id", "text"}`` item, in the JSONL shape of DESIGN.md.
+
+    Each record is ``{"id", "mentions": [{label, text, start, end, method, confidence, link}],
+    "relations": [{type, head, tail, evidence, confidence, method}]}``; ``start``/``end`` index the
+    item's original text, so ``text[start:end] == mention["text"]`` always holds. ``link`` is
+    ``{"id", "name", "by", "score"}`` (``by`` ∈ exact/alias/fuzzy/proposed/normalised) or null.
+    Empty or missing texts give empty lists; long texts are processed in sentence-aligned chunks.
+    """
+    return list(iter_extract(nlp, items))

@@ -1,0 +1,122 @@
+"""Derivations run at the end of every load: set-based Cypher, batched, idempotent.
+
+Each derivation is one statement of the form ``MATCH … CALL (…) { … } IN TRANSACTIONS OF n ROWS``
+(so a million-row graph is processed in bounded transactions) and only MERGEs or SETs values that
+are functions of the graph, so running it twice changes nothing. Order matters: region codes before
+LOCATED_IN, transfers' ASSIGNED_TO before HOLDS.
+"""
+
+from __future__ import annotations
+
+import neo4j
+from neo4j.exceptions import Neo4jError
+
+from graph.errors import WriteError
+
+# name -> Cypher; $batch is the rows per inner transaction.
+DERIVATIONS: dict[str, str] = {
+    # Organisations without a tier are "none" (loaders never write a default over a known tier).
+    "org_default_tier": (
+        "MATCH (o:Organization) WHERE o.tier IS NULL "
+        "CALL (o) { SET o.tier = 'none' } IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # province_code / city_code from the most specific region_code (CONTRACTS.md).
+    "org_region_codes": (
+        "MATCH (o:Organization) WHERE o.region_code IS NOT NULL "
+        "CALL (o) { SET o.province_code = left(o.region_code, 2) + '0000', "
+        "o.city_code = CASE WHEN substring(o.region_code, 2) = '0000' THEN null "
+        "ELSE left(o.region_code, 4) + '00' END } IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # One LOCATED_IN per organisation, to its region_code; a changed region moves the edge.
+    "located_in": (
+        "MATCH (o:Organization) WHERE o.region_code IS NOT NULL "
+        "CALL (o) { "
+        "  OPTIONAL MATCH (o)-[old:LOCATED_IN]->(x:Region) WHERE x.code <> o.region_code DELETE old "
+        "  WITH o MATCH (r:Region {code: o.region_code}) MERGE (o)-[:LOCATED_IN]->(r) "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    "in_industry": (
+        "MATCH (o:Organization) WHERE o.industry_code IS NOT NULL "
+        "CALL (o) { MATCH (i:Industry {code: o.industry_code}) MERGE (o)-[:IN_INDUSTRY]->(i) } "
+        "IN TRANSACTIONS OF $batch ROWS"
+    ),
+    "licensed_to": (
+        "MATCH (a:Organization)-[:LICENSOR]->(l:License)-[:LICENSEE]->(b:Organization) "
+        "CALL (a, l, b) { "
+        "  OPTIONAL MATCH (l)-[:OF]->(p:Patent) WITH a, l, b, min(p.pub_no) AS pub "
+        "  MERGE (a)-[r:LICENSED_TO {license_id: l.license_id}]->(b) "
+        "  SET r.date = l.date, r.type = l.type, r.pub_no = pub "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    "assigned_to": (
+        "MATCH (a:Organization)-[:ASSIGNOR]->(t:Transfer)-[:ASSIGNEE]->(b:Organization) "
+        "CALL (a, t, b) { "
+        "  OPTIONAL MATCH (t)-[:OF]->(p:Patent) WITH a, t, b, min(p.pub_no) AS pub "
+        "  MERGE (a)-[r:ASSIGNED_TO {transfer_id: t.transfer_id}]->(b) "
+        "  SET r.date = t.date, r.mode = t.mode, r.pub_no = pub "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # The assignee of a patent's latest transfer holds it; that transfer's assignor no longer does.
+    "holds_after_transfer": (
+        "MATCH (t:Transfer)-[:OF]->(p:Patent) "
+        "WITH p, t ORDER BY coalesce(t.date, date('0001-01-01')) DESC, t.transfer_id DESC "
+        "WITH p, collect(t)[0] AS last "
+        "CALL (p, last) { "
+        "  MATCH (last)-[:ASSIGNEE]->(b:Organization) MERGE (b)-[:HOLDS]->(p) "
+        "  WITH DISTINCT p, last "
+        "  MATCH (a:Organization)-[:ASSIGNOR]->(last) WHERE NOT (last)-[:ASSIGNEE]->(a) "
+        "  MATCH (a)-[h:HOLDS]->(p) DELETE h "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # A declared placement keeps 'declared' in its methods list even when extraction touched it.
+    "in_node_methods": (
+        "MATCH (:Organization)-[r:IN_NODE]->(:ChainNode) "
+        "WHERE r.method = 'declared' AND NOT 'declared' IN coalesce(r.methods, []) "
+        "CALL (r) { SET r.methods = coalesce(r.methods, []) + 'declared' } IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # Patent -> ChainNode by IPC string prefix (index seek on IPC.code STARTS WITH). One edge per
+    # pair; a later method never lowers confidence; 'methods' collects every method (CONTRACTS.md).
+    "maps_to_ipc_prefix": (
+        "MATCH (n:ChainNode) UNWIND coalesce(n.ipc_prefixes, []) AS pre "
+        "MATCH (i:IPC) WHERE i.code STARTS WITH pre "
+        "MATCH (p:Patent)-[:CLASSIFIED_AS]->(i) "
+        "WITH n, p, min(i.code) AS ev "
+        "CALL (n, p, ev) { "
+        "  MERGE (p)-[r:MAPS_TO]->(n) "
+        "  SET r.confidence = CASE WHEN coalesce(r.confidence, 0.0) < 0.9 THEN 0.9 ELSE r.confidence END, "
+        "      r.method = coalesce(r.method, 'ipc_prefix'), "
+        "      r.methods = CASE WHEN 'ipc_prefix' IN coalesce(r.methods, []) THEN r.methods "
+        "                  ELSE coalesce(r.methods, []) + 'ipc_prefix' END, "
+        "      r.source = coalesce(r.source, 'ipc_prefix'), "
+        "      r.evidence = coalesce(r.evidence, 'IPC ' + ev), r.ipc = ev "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+}
+
+
+def run_derivations(
+    driver: neo4j.Driver, *, database: str = "neo4j", batch_size: int = 5000, only: list[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Run every derivation (or ``only`` those named) and return their update counters by name.
+
+    ``CALL … IN TRANSACTIONS`` needs an auto-commit transaction, hence ``session.run``; each inner
+    batch commits on its own, and a failure stops at that batch (re-running is safe: idempotent).
+    """
+    names = only or list(DERIVATIONS)
+    unknown = [n for n in names if n not in DERIVATIONS]
+    if unknown:
+        raise ValueError(f"unknown derivations {unknown}; known: {list(DERIVATIONS)}")
+    out: dict[str, dict[str, int]] = {}
+    with driver.session(database=database) as session:
+        for name in names:
+            try:
+                summary = session.run(DERIVATIONS[name], batch=batch_size).consume()
+            except Neo4jError as e:
+                raise WriteError(f"derivation {name!r} failed ({e.code}: {e.message}); re-run `chainkg load` (it is idempotent)") from e
+            c = summary.counters
+            out[name] = {
+                "relationships_created": c.relationships_created,
+                "relationships_deleted": c.relationships_deleted,
+                "properties_set": c.properties_set,
+            }
+    return out

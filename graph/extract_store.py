@@ -1,0 +1,149 @@
+"""Cypher for the extraction step: read texts and dictionaries out of the graph, write mentions,
+technology terms, text-derived relations, chain placements and TRL readings back.
+
+Every label and relationship type is checked against :mod:`graph.schema`; every value is a
+parameter. Writes are idempotent: mentions merge on ``mention_id``; relations merge on their
+endpoints (plus a key where parallel edges are meaningful) and set text provenance only when
+created; placements merge per (start, end) pair and never lower an existing confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import neo4j
+
+from graph.schema import check_label, check_property, check_rel_type, key_of
+from graph.writer import DEFAULT_BATCH_SIZE, WriteResult, _run_chunks, clean_props
+
+_TEXT_QUERIES: dict[str, str] = {
+    "Patent": "MATCH (n:Patent) RETURN n.pub_no AS key, n.title AS title, n.abstract AS body, "
+    "coalesce(n.ipc, []) AS ipc ORDER BY key",
+    "Achievement": "MATCH (n:Achievement) RETURN n.ach_id AS key, n.title AS title, n.description AS body, "
+    "n.trl AS trl ORDER BY key",
+    "Demand": "MATCH (n:Demand) RETURN n.demand_id AS key, n.title AS title, n.description AS body ORDER BY key",
+    "Organization": "MATCH (n:Organization) RETURN n.org_id AS key, n.name AS title, n.profile AS body, "
+    "n.products AS products ORDER BY key",
+}
+
+
+def read_texts(driver: neo4j.Driver, label: str, database: str = "neo4j") -> Iterator[dict[str, Any]]:
+    """Rows ``{key, title, body, …}`` of every node of ``label`` that carries text (streamed)."""
+    query = _TEXT_QUERIES[check_label(label)]
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        for rec in session.run(query):
+            yield dict(rec)
+
+
+def read_dictionary_rows(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, list[dict[str, Any]]]:
+    """Organisations (id, name, aliases), chain nodes (id, name, keywords, IPC prefixes), regions, technologies."""
+    queries = {
+        "orgs": "MATCH (o:Organization) RETURN o.org_id AS org_id, o.name AS name, coalesce(o.aliases, []) AS aliases",
+        "nodes": "MATCH (n:ChainNode) RETURN n.node_id AS node_id, n.name AS name, coalesce(n.keywords, []) AS keywords, "
+        "coalesce(n.ipc_prefixes, []) AS ipc_prefixes, n.chain_id AS chain_id",
+        "regions": "MATCH (r:Region) WHERE r.name IS NOT NULL RETURN r.code AS code, r.name AS name",
+        "tech": "MATCH (t:Technology) RETURN t.term AS term",
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        for name, q in queries.items():
+            out[name] = [dict(r) for r in session.run(q)]
+    return out
+
+
+def read_org_patent_nodes(driver: neo4j.Driver, database: str = "neo4j") -> list[dict[str, Any]]:
+    """Per organisation: how many of its patents (applied or held) each chain node has, and its total."""
+    query = (
+        "MATCH (o:Organization)-[:APPLICANT_OF|HOLDS]->(p:Patent) "
+        "WITH o, collect(DISTINCT p) AS ps "
+        "UNWIND ps AS p OPTIONAL MATCH (p)-[:MAPS_TO]->(n:ChainNode) "
+        "WITH o, size(ps) AS total, n.node_id AS node_id, count(DISTINCT p) AS c WHERE node_id IS NOT NULL "
+        "RETURN o.org_id AS org_id, total, collect({node_id: node_id, count: c}) AS nodes"
+    )
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return [dict(r) for r in session.run(query)]
+
+
+def placement_merge_query(rel_type: str, start_label: str, end_label: str) -> str:
+    """Merge a placement edge; keep the higher confidence (and its method), collect ``methods``."""
+    check_rel_type(rel_type)
+    sk, ek = check_property(key_of(start_label)), check_property(key_of(end_label))
+    check_label(start_label)
+    check_label(end_label)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.start}}) MATCH (b:{end_label} {{{ek}: row.end}}) "
+        f"MERGE (a)-[r:{rel_type}]->(b) "
+        "ON CREATE SET r.method = row.method, r.confidence = row.confidence, r.source = row.source, "
+        "r.evidence = row.evidence, r.methods = [row.method] "
+        "ON MATCH SET r.methods = CASE WHEN row.method IN coalesce(r.methods, []) THEN r.methods "
+        "ELSE coalesce(r.methods, CASE WHEN r.method IS NULL THEN [] ELSE [r.method] END) + row.method END, "
+        "r.evidence = CASE WHEN row.confidence > coalesce(r.confidence, 0.0) THEN row.evidence ELSE coalesce(r.evidence, row.evidence) END, "
+        "r.method = CASE WHEN row.confidence > coalesce(r.confidence, 0.0) THEN row.method ELSE coalesce(r.method, row.method) END, "
+        "r.confidence = CASE WHEN row.confidence > coalesce(r.confidence, 0.0) THEN row.confidence ELSE r.confidence END "
+        "RETURN count(r) AS c"
+    )
+
+
+def text_relation_query(rel_type: str, start_label: str, end_label: str, merge_key: str | None = None) -> str:
+    """Merge a relation found in text; provenance is set only on creation (loaded facts are not overwritten)."""
+    check_rel_type(rel_type)
+    sk, ek = check_property(key_of(start_label)), check_property(key_of(end_label))
+    check_label(start_label)
+    check_label(end_label)
+    rel_props = f" {{{check_property(merge_key)}: row.mkey}}" if merge_key else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.start}}) MATCH (b:{end_label} {{{ek}: row.end}}) "
+        f"WHERE a <> b MERGE (a)-[r:{rel_type}{rel_props}]->(b) ON CREATE SET r += row.props RETURN count(r) AS c"
+    )
+
+
+def write_placements(
+    driver: neo4j.Driver, rel_type: str, start_label: str, rows: Iterable[dict[str, Any]],
+    *, database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE,
+) -> WriteResult:
+    """Rows ``{start, end, method, confidence, source, evidence}`` as placement edges onto ChainNodes."""
+    query = placement_merge_query(rel_type, start_label, "ChainNode")
+    return _run_chunks(driver, query, rows, batch_size, database, None, f"{rel_type} placements")
+
+
+def write_text_relations(
+    driver: neo4j.Driver, rel_type: str, rows: Iterable[dict[str, Any]], *, start_label: str, end_label: str,
+    merge_key: str | None = None, database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE,
+) -> WriteResult:
+    """Rows ``{start, end, props}`` as text-derived relations (``props[merge_key]`` keys parallel edges)."""
+    query = text_relation_query(rel_type, start_label, end_label, merge_key)
+
+    def prepared() -> Iterator[dict[str, Any]]:
+        for r in rows:
+            props = clean_props(r["props"])
+            row = {"start": r["start"], "end": r["end"], "props": props}
+            if merge_key:
+                row["mkey"] = props[merge_key]
+            yield row
+
+    return _run_chunks(driver, query, prepared(), batch_size, database, None, f"{rel_type} text relations")
+
+
+def write_trl_readings(driver: neo4j.Driver, rows: list[dict[str, Any]], database: str = "neo4j") -> WriteResult:
+    """Rows ``{ach_id, level, confidence, method, evidence}``: set ``trl_inferred``/``trl_confidence``/
+    ``trl_method``/``trl_evidence``, and ``trl`` only where it is missing."""
+    query = (
+        "UNWIND $rows AS row MATCH (a:Achievement {ach_id: row.ach_id}) "
+        "SET a.trl_inferred = row.level, a.trl_confidence = row.confidence, a.trl_method = row.method, "
+        "a.trl_evidence = row.evidence, a.trl = coalesce(a.trl, row.level) RETURN count(a) AS c"
+    )
+    return _run_chunks(driver, query, rows, DEFAULT_BATCH_SIZE, database, None, "TRL readings")
+
+
+def count_extracted(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, int]:
+    """Counts of what extraction wrote (mentions, technologies, text relations, placements by method)."""
+    query = (
+        "CALL () { MATCH (m:Mention) RETURN 'mentions' AS k, count(m) AS c "
+        "UNION ALL MATCH (t:Technology) RETURN 'technologies' AS k, count(t) AS c "
+        "UNION ALL MATCH ()-[r]->() WHERE r.method STARTS WITH 'rule:' RETURN 'text_relations' AS k, count(r) AS c "
+        "UNION ALL MATCH ()-[r:MAPS_TO|IN_NODE|ABOUT]->() WHERE r.method IN ['keyword', 'profile', 'patents'] "
+        "RETURN 'placements' AS k, count(r) AS c } RETURN k, c"
+    )
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return {r["k"]: r["c"] for r in session.run(query)}

@@ -1,0 +1,413 @@
+"""Load a directory of source files into the graph: read → validate → resolve → write → derive.
+
+``load_directory`` finds the files DESIGN.md §3 names (``organizations``, ``patents``, ``licenses``,
+``transfers``, ``open_licenses``, ``achievements``, ``demands`` as .csv/.tsv/.jsonl/.xlsx, and
+``chains/*.yaml``), and loads them in dependency order: chains, organisations, patents, then the
+files that refer to them. Each file is validated completely (streamed, its records spooled to a
+temporary file) before anything of it is written, so a fatal problem writes nothing of that file.
+Writes go through :mod:`graph.writer` (nodes before relationships, chunked transactions); the
+derivations of :mod:`graph.derive` run at the end.
+
+This module imports no ``neo4j``: it calls graph-side functions with the driver it is given.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from graph.derive import run_derivations
+from graph.errors import ChainKGError, InputError
+from graph.lookup import existing_keys, organization_index
+from graph.writer import write_nodes, write_relationships
+from loaders import normalise as N
+from loaders.headers import FILE_SPECS, map_headers
+from loaders.readers import TABLE_SUFFIXES, ChainSpec, open_table, read_chain_yaml
+from loaders.resolve import Merge, OrgEntry, OrgResolver, org_node_props
+from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Reject, RowContext, RowRejected
+
+#: Load order: files that others refer to come first.
+FILE_ORDER = ("organizations", "patents", "licenses", "transfers", "open_licenses", "achievements", "demands")
+
+#: progress(file, phase, done, total): phase "validate" (total None) or "write" (total = records).
+Progress = Callable[[str, str, int, int | None], None]
+
+_KIND_LABEL = {"company": "Company", "university": "University", "institute": "Institute", "government": "Government"}
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    file: str
+    kind: str
+    rows_read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    merged: int = 0
+    created_orgs: int = 0
+    dropped_links: int = 0  # links to targets outside the data (e.g. citations of unknown patents)
+    fatal: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class LoadReport:
+    """The outcome of a load: per-file counts, rejects, merges and derivation counters."""
+
+    directory: str
+    files: list[FileReport] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    derived: dict[str, dict[str, int]] = field(default_factory=dict)
+    nodes_written: int = 0
+    relationships_written: int = 0
+
+    @property
+    def fatal(self) -> list[str]:
+        """Messages of the files that failed as a whole."""
+        return [f.fatal for f in self.files if f.fatal]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all loaded, 1 some rows rejected, 2 a fatal error (DESIGN.md §3)."""
+        if self.fatal:
+            return 2
+        return 1 if self.rejects else 0
+
+    def raise_for_fatal(self) -> None:
+        """Raise InputError listing the fatal messages, if any."""
+        if self.fatal:
+            raise InputError("; ".join(self.fatal))
+
+
+class _Spool:
+    """Records pickled in chunks to a temporary file: bounded memory for any file size."""
+
+    def __init__(self, chunk: int = 2000) -> None:
+        self._f: IO[bytes] = tempfile.TemporaryFile(prefix="chainkg-spool-")
+        self._buf: list[Any] = []
+        self._chunk = chunk
+        self.count = 0
+
+    def add(self, item: Any) -> None:
+        self._buf.append(item)
+        self.count += 1
+        if len(self._buf) >= self._chunk:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buf:
+            pickle.dump(self._buf, self._f, protocol=pickle.HIGHEST_PROTOCOL)
+            self._buf = []
+
+    def __iter__(self) -> Iterator[Any]:
+        self._flush()
+        self._f.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(self._f)
+            except EOFError:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def find_source_files(directory: Path) -> tuple[list[Path], list[tuple[str, Path]]]:
+    """Chain YAML files and ``(kind, path)`` of known table files in ``directory``, in load order."""
+    chains = sorted((directory / "chains").glob("*.yaml")) + sorted((directory / "chains").glob("*.yml"))
+    tables: list[tuple[str, Path]] = []
+    for kind in FILE_ORDER:
+        for suffix in TABLE_SUFFIXES:
+            path = directory / f"{kind}{suffix}"
+            if path.is_file():
+                tables.append((kind, path))
+    return chains, tables
+
+
+class Loader:
+    """One load: the driver, the resolver shared by every file and the accumulating report."""
+
+    def __init__(self, driver: Any, *, database: str, batch_size: int, progress: Progress | None, report: LoadReport):
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.progress = progress
+        self.report = report
+        self.resolver = OrgResolver(organization_index(driver, database=database))
+        self.batch_keys: dict[str, set[str]] = defaultdict(set)  # label -> keys loaded in this run
+        self.ipc_written: set[str] = set()
+
+    # -- writing helpers ------------------------------------------------------------------------
+    def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None) -> int:
+        res = write_nodes(self.driver, label, records, extra_labels=extra, batch_size=self.batch_size,
+                          database=self.database, on_chunk=on_chunk)
+        self.report.nodes_written += res.rows
+        return res.rows
+
+    def _rels(self, rel_type: str, start: str, end: str, rows: Iterable[dict[str, Any]], merge_key: str | None = None) -> int:
+        res = write_relationships(self.driver, rel_type, rows, start_label=start, end_label=end, merge_key=merge_key,
+                                  batch_size=self.batch_size, database=self.database)
+        self.report.relationships_written += res.written
+        return res.written
+
+    def write_ipc_codes(self, codes: Iterable[str]) -> None:
+        """Ensure IPC nodes (code, level) with PARENT edges up to the section for ``codes``."""
+        todo: dict[str, N.IpcCode] = {}
+        for code in codes:
+            if code in self.ipc_written:
+                continue
+            parsed = N.parse_ipc(code)
+            todo[parsed.code] = parsed
+            for parent in parsed.parents:
+                if parent not in self.ipc_written and parent not in todo:
+                    todo[parent] = N.parse_ipc(parent)
+        if not todo:
+            return
+        self._nodes("IPC", ({"code": c.code, "level": c.level} for c in todo.values()))
+        self._rels("PARENT", "IPC", "IPC",
+                   ({"start": c.code, "end": c.parents[0]} for c in todo.values() if c.parents))
+        self.ipc_written |= set(todo)
+
+    def write_orgs(self, entries: list[OrgEntry]) -> None:
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for e in entries:
+            by_kind[e.kind].append(org_node_props(e))
+            e.in_graph = True
+        for kind, rows in sorted(by_kind.items()):
+            self._nodes("Organization", rows, (_KIND_LABEL.get(kind, "Company"),))
+
+    # -- chains ---------------------------------------------------------------------------------
+    def load_chains(self, paths: list[Path]) -> None:
+        """Load chain YAML files: Chain, ChainNode, HAS_NODE, UPSTREAM_OF, COVERS_IPC (+ IPC nodes)."""
+        for path in paths:
+            t0 = time.perf_counter()
+            fr = FileReport(file=f"chains/{path.name}", kind="chains")
+            self.report.files.append(fr)
+            try:
+                spec = read_chain_yaml(path)
+                prefixes = self._chain_prefixes(spec, fr)
+            except ChainKGError as e:
+                fr.fatal = str(e)
+                continue
+            fr.rows_read = len(spec.nodes)
+            self._nodes("Chain", [{"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
+                                   "source": spec.source}])
+            nodes = [{"node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
+                      "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
+                      "description": n.description} for n in spec.nodes]
+            fr.loaded = self._nodes("ChainNode", nodes)
+            self.batch_keys["ChainNode"] |= {n.node_id for n in spec.nodes}
+            self.write_ipc_codes(code for plist in prefixes.values() for _, code in plist)
+            self._rels("HAS_NODE", "Chain", "ChainNode", [{"start": spec.chain_id, "end": n.node_id} for n in spec.nodes])
+            self._rels("UPSTREAM_OF", "ChainNode", "ChainNode",
+                       [{"start": u, "end": n.node_id} for n in spec.nodes for u in n.upstream])
+            self._rels("COVERS_IPC", "ChainNode", "IPC",
+                       [{"start": nid, "end": code, "props": {"source": spec.source, "prefix": p}}
+                        for nid, plist in prefixes.items() for p, code in plist])
+            fr.seconds = time.perf_counter() - t0
+
+    def _chain_prefixes(self, spec: ChainSpec, fr: FileReport) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for n in spec.nodes:
+            out[n.node_id] = []
+            for raw in n.ipc:
+                try:
+                    pair = N.normalise_ipc_prefix(raw)
+                except ValueError as e:
+                    raise InputError(f"{fr.file}: node {n.node_id!r} has a bad IPC prefix: {e}") from None
+                if pair not in out[n.node_id]:
+                    out[n.node_id].append(pair)
+        return out
+
+    # -- tables ---------------------------------------------------------------------------------
+    def load_table(self, kind: str, path: Path) -> None:
+        """Validate one table file completely, then write it (nothing is written on a fatal error)."""
+        t0 = time.perf_counter()
+        fr = FileReport(file=path.name, kind=kind)
+        self.report.files.append(fr)
+        spool = _Spool()
+        rejects: list[Reject] = []
+        merges_before = len(self.resolver.merges)
+        self.resolver.begin()
+        try:
+            self._validate(kind, path, fr, spool, rejects)
+            final, used_orgs = self._check_references(kind, fr, spool, rejects)
+        except ChainKGError as e:
+            fr.fatal = str(e)
+            spool.close()
+            self.resolver.rollback()  # nothing of this file is written, so nothing of it is known
+            del self.resolver.merges[merges_before:]
+            return
+        self.report.rejects += rejects
+        fr.rejected = len({r.row for r in rejects if "row loaded" not in r.reason})
+        file_merges = self.resolver.merges[merges_before:]
+        self.report.merges += file_merges
+        fr.merged = len(file_merges)
+        try:
+            self._write(kind, fr, final, used_orgs)
+        except ChainKGError as e:
+            fr.fatal = f"{path.name}: {e}"
+        finally:
+            spool.close()
+            final.close()
+        fr.seconds = time.perf_counter() - t0
+
+    def _validate(self, kind: str, path: Path, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> None:
+        spec = FILE_SPECS[kind]
+        table = open_table(path)
+        hmap = map_headers(kind, table.header)
+        missing = hmap.missing(spec)
+        if missing:
+            raise InputError(
+                f"{path.name}: missing required column(s) {', '.join(missing)}; a {kind} file needs "
+                f"{', '.join(spec.required)} (optional: {', '.join(spec.optional)}); found: {', '.join(table.header)}"
+            )
+        validator = VALIDATORS[kind]
+        key_name = RECORD_KEYS[kind]
+        first_line: dict[str, int] = {}
+        json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
+        for src in table.rows:
+            fr.rows_read += 1
+            if self.progress and fr.rows_read % 5000 == 0:
+                self.progress(path.name, "validate", fr.rows_read, None)
+            if src.problem:
+                rejects.append(Reject(path.name, src.line, "", src.problem))
+                continue
+            if isinstance(src.values, dict):  # JSONL: map keys like headers
+                row = {json_keys[k]: v for k, v in src.values.items() if k in json_keys}
+            else:
+                row = {hmap.columns[i]: v for i, v in enumerate(src.values or []) if hmap.columns.get(i)}
+            ctx = RowContext(path.name, src.line, self.resolver)
+            try:
+                rec = validator(row, ctx)
+            except RowRejected as e:
+                rejects.append(Reject(path.name, src.line, e.field, e.reason))
+                continue
+            key = rec.node[key_name]
+            if key in first_line and not rec.merged:
+                rejects.append(Reject(path.name, src.line, key_name,
+                                      f"duplicate {key_name} {key!r} (first at line {first_line[key]}); row skipped"))
+                continue
+            first_line.setdefault(key, src.line)
+            rejects += ctx.notes
+            spool.add(rec)
+        if self.progress:
+            self.progress(path.name, "validate", fr.rows_read, fr.rows_read)
+        label = {"patents": "Patent"}.get(kind)
+        if label:
+            self.batch_keys[label] |= set(first_line)
+
+    def _check_references(self, kind: str, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> tuple[_Spool, set[str]]:
+        # Which referenced keys exist neither in this load nor in the graph?
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for rec in spool:
+            for ref in rec.refs:
+                if ref.key not in self.batch_keys[ref.label]:
+                    wanted[ref.label].add(ref.key)
+        found = {label: existing_keys(self.driver, label, keys, database=self.database) for label, keys in wanted.items()}
+        final = _Spool()
+        used_orgs: set[str] = set()
+        for rec in spool:
+            missing = [r for r in rec.refs if r.key in wanted[r.label] and r.key not in found[r.label]]
+            if any(r.required for r in missing):
+                r = next(r for r in missing if r.required)
+                rejects.append(Reject(fr.file, rec.line, r.field,
+                                      f"unknown {r.label} {r.key!r}: not in this load nor in the graph; load it first"))
+                continue
+            gone = {(r.label, r.key) for r in missing}
+            for r in missing:
+                if r.report:
+                    rejects.append(Reject(fr.file, rec.line, r.field, f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
+            if gone:
+                kept = [lk for lk in rec.links if (lk.end_label, lk.end) not in gone and (lk.start_label, lk.start) not in gone]
+                fr.dropped_links += len(rec.links) - len(kept)
+                rec.links = kept
+            for lk in rec.links:
+                if lk.start_label == "Organization":
+                    used_orgs.add(lk.start)
+                if lk.end_label == "Organization":
+                    used_orgs.add(lk.end)
+            final.add(rec)
+        return final, used_orgs
+
+    def _write(self, kind: str, fr: FileReport, final: _Spool, used_orgs: set[str]) -> None:
+        created = self.resolver.take_created(used_orgs)
+        self.write_orgs(created)
+        fr.created_orgs = len(created)
+        ipc: set[str] = set()
+        groups: Counter[tuple[str, tuple[str, ...]]] = Counter()
+        link_groups: set[tuple[str, str, str, str | None]] = set()
+        for rec in final:
+            ipc.update(rec.ipc_codes)
+            groups[(rec.label, rec.extra_labels)] += 1
+            for lk in rec.links:
+                link_groups.add((lk.rel_type, lk.start_label, lk.end_label, lk.merge_key))
+        self.write_ipc_codes(ipc)
+        done = 0
+        total = final.count
+
+        def tick(_i: int, n: int) -> None:
+            nonlocal done
+            done += n
+            if self.progress:
+                self.progress(fr.file, "write", done, total)
+
+        for (label, extra), _n in sorted(groups.items()):
+            fr.loaded += self._nodes(label, (r.node for r in final if r.label == label and r.extra_labels == extra),
+                                     extra, on_chunk=tick)
+        for rel_type, start, end, mkey in sorted(link_groups, key=lambda g: (g[0], g[1], g[2], g[3] or "")):
+            rows = (_link_row(lk) for r in final for lk in r.links
+                    if (lk.rel_type, lk.start_label, lk.end_label, lk.merge_key) == (rel_type, start, end, mkey))
+            self._rels(rel_type, start, end, rows, mkey)
+        if kind == "organizations":
+            for rec in final:
+                self.resolver.orgs[rec.node["org_id"]].in_graph = True
+        updates = self.resolver.take_alias_updates()
+        if updates:
+            self._nodes("Organization", ({"org_id": e.org_id, "aliases": sorted(e.aliases),
+                                          "aliases_text": " ".join(sorted(e.aliases))} for e in updates))
+        if self.progress:
+            self.progress(fr.file, "write", total, total)
+
+
+def _link_row(lk: Link) -> dict[str, Any]:
+    return {"start": lk.start, "end": lk.end, "props": lk.props or {}}
+
+
+def load_directory(
+    driver: Any, path: str | Path, *, database: str = "neo4j", batch_size: int = 5000, progress: Progress | None = None
+) -> LoadReport:
+    """Load every known source file in ``path`` and run the derivations; return a LoadReport.
+
+    Files are loaded in dependency order (chains, organisations, patents, licences, transfers,
+    open licences, achievements, demands). A file with a fatal problem (unreadable, missing
+    required column) is skipped whole and reported in ``report.fatal``; rejected rows are in
+    ``report.rejects``. Raises InputError when ``path`` is not a directory or holds no known file.
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory; give the folder holding organizations.csv, patents.csv …")
+    chains, tables = find_source_files(directory)
+    if not chains and not tables:
+        names = ", ".join(f"{k}.csv" for k in FILE_ORDER)
+        raise InputError(f"{directory}: no known source files; expected chains/*.yaml or any of {names} (.jsonl/.xlsx too)")
+    report = LoadReport(directory=str(directory))
+    loader = Loader(driver, database=database, batch_size=batch_size, progress=progress, report=report)
+    loader.load_chains(chains)
+    if any(kind == "organizations" for kind, _ in tables):
+        from loaders.reference import load_regions
+
+        load_regions(driver, database=database, batch_size=batch_size)
+    for kind, table_path in tables:
+        loader.load_table(kind, table_path)
+    report.derived = run_derivations(driver, database=database, batch_size=batch_size)
+    return report

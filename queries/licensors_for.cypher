@@ -1,0 +1,94 @@
+// name: licensors_for
+// title: 许可方推荐 Licensors for an SME, node or IPC
+// description: Large organisations, universities and institutes holding patents on the SME's chain nodes (or on a node / IPC prefix), not already licensing to it, ranked; the score's parts come back as columns.
+// param: org: org = null — the SME (id or name): its IN_NODE nodes and the nodes of its patents
+// param: node: node = null — a chain node id or name
+// param: ipc: ipc = null — an IPC code or prefix, e.g. H01M10/05
+// param: region: region = null — only licensors in this region (name or code)
+// param: as_of: date = null — evaluate as of this date: later patents and licences are ignored (time-split evaluation)
+// param: limit: int = 20 [1..500] — maximum rows
+// one_of: org, node, ipc
+// timeout: 15
+// score = 2·ln(1+live relevant patents) + 1·ln(1+prior licences to SMEs) + 0.7·ln(1+relevant patents
+// with open-licence offers) + 0.5·same province + 0.5·granted share − 0.03·median age (years).
+OPTIONAL MATCH (t:Organization {org_id: $org})
+WITH t, coalesce($as_of, date()) AS asof
+CALL (t) {
+  CALL (t) {
+    MATCH (t)-[:IN_NODE]->(n:ChainNode)
+    RETURN n
+    UNION
+    MATCH (t)-[:HOLDS|APPLICANT_OF]->(:Patent)-[:MAPS_TO]->(n:ChainNode)
+    RETURN n
+    UNION
+    MATCH (n:ChainNode {node_id: $node})
+    RETURN n
+  }
+  RETURN collect(DISTINCT n) AS nodes
+}
+WITH t, asof, nodes
+CALL (nodes) {
+  UNWIND nodes AS n
+  MATCH (p:Patent)-[:MAPS_TO]->(n)
+  RETURN p
+  UNION
+  MATCH (i:IPC) WHERE i.code STARTS WITH $ipc
+  MATCH (p:Patent)-[:CLASSIFIED_AS]->(i)
+  RETURN p
+}
+WITH t, asof, p
+WHERE p.filed IS NULL OR p.filed <= asof
+MATCH (cand:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+WHERE (type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) })
+  AND coalesce(cand.is_sme, false) = false
+  AND coalesce(cand.kind, 'company') <> 'government'
+  AND (t IS NULL OR cand <> t)
+  AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)
+WITH t, asof, cand, collect(DISTINCT p) AS pats
+WHERE t IS NULL OR NOT EXISTS {
+  MATCH (cand)-[l:LICENSED_TO]->(t) WHERE l.date IS NULL OR l.date <= asof
+}
+WITH t, asof, cand, pats,
+     [x IN pats WHERE NOT coalesce(x.status, 'unknown') IN ['invalid', 'expired']] AS live,
+     [x IN pats WHERE x.filed IS NOT NULL | duration.inMonths(x.filed, asof).months / 12.0] AS ages
+CALL (cand, asof) {
+  OPTIONAL MATCH (cand)-[l:LICENSED_TO]->(s:Organization)
+  WHERE s.is_sme = true AND (l.date IS NULL OR l.date <= asof)
+  RETURN count(l) AS prior_sme_licences
+}
+WITH t, cand, pats, live, prior_sme_licences,
+     size([x IN live WHERE EXISTS { (x)-[:OFFERED]->(:OpenLicenseOffer) }]) AS open_offers,
+     size([x IN pats WHERE x.status = 'granted']) AS granted,
+     CASE WHEN size(ages) = 0 THEN null ELSE reduce(s = 0.0, a IN ages | s + a) / size(ages) END AS mean_age,
+     CASE WHEN t IS NOT NULL AND t.province_code IS NOT NULL AND cand.province_code = t.province_code THEN 1 ELSE 0 END AS same_region
+WITH t, cand, size(pats) AS relevant_patents, size(live) AS live_patents, prior_sme_licences, open_offers,
+     granted, mean_age, same_region,
+     toFloat(granted) / size(pats) AS granted_share
+WITH t, cand, relevant_patents, live_patents, prior_sme_licences, open_offers, granted, mean_age, same_region, granted_share,
+     2.0 * log(1 + live_patents) AS s_patents,
+     1.0 * log(1 + prior_sme_licences) AS s_licences,
+     0.7 * log(1 + open_offers) AS s_open,
+     0.5 * same_region AS s_region,
+     0.5 * granted_share AS s_granted,
+     -0.03 * coalesce(mean_age, 0.0) AS s_age
+RETURN cand.org_id AS licensor_id,
+       cand.name AS licensor,
+       cand.kind AS kind,
+       cand.size AS size,
+       cand.region_code AS region_code,
+       round(s_patents + s_licences + s_open + s_region + s_granted + s_age, 3) AS score,
+       relevant_patents,
+       live_patents,
+       granted,
+       prior_sme_licences,
+       open_offers,
+       same_region = 1 AS same_region,
+       round(coalesce(mean_age, 0.0), 1) AS mean_patent_age_years,
+       round(s_patents, 3) AS s_patents,
+       round(s_licences, 3) AS s_licences,
+       round(s_open, 3) AS s_open,
+       round(s_region, 3) AS s_region,
+       round(s_granted, 3) AS s_granted,
+       round(s_age, 3) AS s_age
+ORDER BY score DESC, relevant_patents DESC, licensor_id
+LIMIT $limit

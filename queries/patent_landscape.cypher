@@ -1,0 +1,76 @@
+// name: patent_landscape
+// title: 专利导航 Patent landscape
+// description: For a chain node or IPC prefix: summary counts, top holders, yearly filings, SME share, IPC main-group breakdown and licensing activity — long format (section, rank, key, label, value, share).
+// param: node: node = null — chain node id or name
+// param: ipc: ipc = null — IPC code or prefix
+// param: region: region = null — only patents with a holder in this region
+// param: top_n: int = 10 [1..100] — rows per ranked section
+// one_of: node, ipc
+// timeout: 15
+CALL () {
+  MATCH (:ChainNode {node_id: $node})<-[:MAPS_TO]-(p:Patent)
+  RETURN p
+  UNION
+  MATCH (i:IPC) WHERE i.code STARTS WITH $ipc
+  MATCH (p:Patent)-[:CLASSIFIED_AS]->(i)
+  RETURN p
+}
+OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+WHERE type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }
+WITH p, collect(DISTINCT h) AS holders
+WHERE $region IS NULL OR any(h IN holders WHERE coalesce(h.region_code, '') STARTS WITH $region)
+WITH collect({p: p, holders: holders}) AS rows
+WITH rows, size(rows) AS total
+CALL (rows, total) {
+  UNWIND rows AS x
+  WITH total, x.p AS p, x.holders AS holders
+  WITH total,
+       count(CASE WHEN p.status = 'granted' THEN 1 END) AS granted,
+       count(CASE WHEN p.kind = 'invention' THEN 1 END) AS inventions,
+       count(CASE WHEN any(h IN holders WHERE h.is_sme = true) THEN 1 END) AS sme_held,
+       count(CASE WHEN EXISTS { (p)<-[:OF]-(:License) } THEN 1 END) AS licensed,
+       count(CASE WHEN EXISTS { (p)<-[:OF]-(:Transfer) } THEN 1 END) AS transferred,
+       count(CASE WHEN EXISTS { (p)-[:OFFERED]->(:OpenLicenseOffer) } THEN 1 END) AS offered
+  WITH total, [['patents', total], ['granted', granted], ['inventions', inventions], ['sme_held', sme_held],
+                ['licensed', licensed], ['transferred', transferred], ['open_offers', offered]] AS kvs
+  UNWIND range(0, size(kvs) - 1) AS i
+  RETURN 'summary' AS section, i AS rank, kvs[i][0] AS key, kvs[i][0] AS label, kvs[i][1] AS value,
+         CASE WHEN total = 0 THEN null ELSE round(toFloat(kvs[i][1]) / total, 4) END AS share
+  UNION ALL
+  UNWIND rows AS x
+  UNWIND x.holders AS h
+  WITH total, h, count(*) AS k
+  ORDER BY k DESC, h.name
+  LIMIT $top_n
+  WITH total, collect({key: h.org_id, label: h.name + CASE WHEN h.is_sme = true THEN ' [SME]' ELSE '' END, value: k}) AS top
+  UNWIND range(0, size(top) - 1) AS i
+  RETURN 'top_holders' AS section, i + 1 AS rank, top[i].key AS key, top[i].label AS label, top[i].value AS value,
+         round(toFloat(top[i].value) / total, 4) AS share
+  UNION ALL
+  UNWIND rows AS x
+  WITH total, x.p.filed.year AS year, count(*) AS k
+  WHERE year IS NOT NULL
+  RETURN 'yearly_filings' AS section, year AS rank, toString(year) AS key, toString(year) AS label, k AS value,
+         round(toFloat(k) / total, 4) AS share
+  UNION ALL
+  UNWIND rows AS x
+  WITH total, split(coalesce(x.p.ipc_main, head(coalesce(x.p.ipc, [])), ''), '/')[0] AS grp, count(*) AS k
+  WHERE grp <> ''
+  ORDER BY k DESC, grp
+  LIMIT $top_n
+  WITH total, collect({g: grp, k: k}) AS top
+  UNWIND range(0, size(top) - 1) AS i
+  RETURN 'ipc_groups' AS section, i + 1 AS rank, top[i].g AS key, top[i].g AS label, top[i].k AS value,
+         round(toFloat(top[i].k) / total, 4) AS share
+  UNION ALL
+  UNWIND rows AS x
+  WITH total, x.p AS p
+  MATCH (p)<-[:OF]-(ev)
+  WHERE (ev:License OR ev:Transfer) AND ev.date IS NOT NULL
+  WITH total, ev.date.year AS year, CASE WHEN ev:License THEN 'licences' ELSE 'transfers' END AS what, count(*) AS k
+  RETURN 'licensing' AS section, year AS rank, what + ' ' + toString(year) AS key, what AS label, k AS value,
+         null AS share
+}
+RETURN section, rank, key, label, value, share
+ORDER BY CASE section WHEN 'summary' THEN 0 WHEN 'top_holders' THEN 1 WHEN 'yearly_filings' THEN 2
+                      WHEN 'ipc_groups' THEN 3 ELSE 4 END, rank, key

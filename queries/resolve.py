@@ -1,0 +1,200 @@
+"""Resolve what users type into graph keys: organisations, chains, chain nodes, regions, IPC, patents.
+
+Organisations are taken by ``org_id`` (or credit code), exact name, normalised name or alias; a
+name that fits several organisations raises QueryError listing the candidates. Regions are a
+6-digit code or a name (Region nodes, else a built-in province table) and become the code prefix
+queries match with ``o.region_code STARTS WITH $region`` (CONTRACTS.md: ``320000`` → ``32``,
+``320500`` → ``3205``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+
+from graph.errors import QueryError
+from loaders.normalise import nfkc, normalise_ipc, normalise_org_name, normalise_pub_no
+
+if TYPE_CHECKING:
+    from queries.registry import SavedQuery
+
+# Province-level divisions (GB/T 2260), so a region name works even before Region nodes are loaded.
+PROVINCES: dict[str, str] = {
+    "北京": "110000", "天津": "120000", "河北": "130000", "山西": "140000", "内蒙古": "150000",
+    "辽宁": "210000", "吉林": "220000", "黑龙江": "230000", "上海": "310000", "江苏": "320000",
+    "浙江": "330000", "安徽": "340000", "福建": "350000", "江西": "360000", "山东": "370000",
+    "河南": "410000", "湖北": "420000", "湖南": "430000", "广东": "440000", "广西": "450000",
+    "海南": "460000", "重庆": "500000", "四川": "510000", "贵州": "520000", "云南": "530000",
+    "西藏": "540000", "陕西": "610000", "甘肃": "620000", "青海": "630000", "宁夏": "640000",
+    "新疆": "650000", "台湾": "710000", "香港": "810000", "澳门": "820000",
+}
+_REGION_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
+
+_ORG_BY_ID = "MATCH (o:Organization {org_id: $v}) RETURN o.org_id AS id, o.name AS name, o.region_code AS region"
+_ORG_BY_CREDIT = (
+    "MATCH (o:Organization) WHERE o.credit_code = $v "
+    "RETURN o.org_id AS id, o.name AS name, o.region_code AS region LIMIT 20"
+)
+_ORG_BY_NAME = (
+    "MATCH (o:Organization) WHERE o.name = $v RETURN o.org_id AS id, o.name AS name, o.region_code AS region LIMIT 20"
+)
+_ORG_BY_NORM = (
+    "MATCH (o:Organization) WHERE o.name_norm = $v "
+    "RETURN o.org_id AS id, o.name AS name, o.region_code AS region LIMIT 20"
+)
+# Aliases are a list property (no index); the full-text index on aliases_text narrows the scan.
+_ORG_BY_ALIAS = (
+    "CALL db.index.fulltext.queryNodes('org_names', $q) YIELD node AS o "
+    "WITH o WHERE $v IN o.aliases OR $n IN [a IN coalesce(o.aliases, []) | a] "
+    "RETURN o.org_id AS id, o.name AS name, o.region_code AS region LIMIT 20"
+)
+_CHAIN = (
+    "MATCH (c:Chain) WHERE c.chain_id = $v OR c.name = $v OR c.name STARTS WITH $v "
+    "RETURN c.chain_id AS id, c.name AS name ORDER BY (c.chain_id = $v) DESC, (c.name = $v) DESC LIMIT 20"
+)
+_NODE_BY_ID = "MATCH (n:ChainNode {node_id: $v}) RETURN n.node_id AS id, n.name AS name, n.chain_id AS chain"
+_NODE_BY_NAME = (
+    "MATCH (n:ChainNode) WHERE n.name = $v RETURN n.node_id AS id, n.name AS name, n.chain_id AS chain LIMIT 20"
+)
+_REGION_BY_NAME = (
+    "MATCH (r:Region) WHERE r.name = $v OR r.name STARTS WITH $v "
+    "RETURN r.code AS code, r.name AS name ORDER BY (r.name = $v) DESC, r.code LIMIT 20"
+)
+_LUCENE_SPECIAL = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
+
+
+def _read(driver: neo4j.Driver, cypher: str, database: str, **params: Any) -> list[dict[str, Any]]:
+    records, _, _ = driver.execute_query(
+        neo4j.Query(cypher, timeout=5), params, database_=database, routing_=neo4j.RoutingControl.READ,
+        notifications_min_severity="OFF",
+    )
+    return [r.data() for r in records]
+
+
+def _candidates(rows: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{r['id']} ({r['name']}{', ' + r['region'] if r.get('region') else ''})" for r in rows)
+
+
+def resolve_org(driver: neo4j.Driver, value: str, *, database: str = "neo4j") -> str:
+    """``org_id`` of the organisation ``value`` names (id, credit code, name, normalised name, alias)."""
+    v = nfkc(value)
+    if rows := _read(driver, _ORG_BY_ID, database, v=v):
+        return rows[0]["id"]
+    if re.fullmatch(r"[0-9A-Z]{18}", v.upper()) and (rows := _read(driver, _ORG_BY_CREDIT, database, v=v.upper())):
+        return rows[0]["id"]
+    norm = normalise_org_name(v)
+    for cypher, params in (
+        (_ORG_BY_NAME, {"v": v}),
+        (_ORG_BY_NORM, {"v": norm}),
+    ):
+        rows = _read(driver, cypher, database, **params)
+        if len(rows) == 1:
+            return rows[0]["id"]
+        if len(rows) > 1:
+            raise QueryError(f"organisation {value!r} is ambiguous: {_candidates(rows)}; pass one org_id instead")
+    q = _LUCENE_SPECIAL.sub(" ", v).strip()
+    if q:
+        rows = _read(driver, _ORG_BY_ALIAS, database, q=q, v=v, n=norm)
+        if len(rows) == 1:
+            return rows[0]["id"]
+        if len(rows) > 1:
+            raise QueryError(f"organisation {value!r} is ambiguous: {_candidates(rows)}; pass one org_id instead")
+    raise QueryError(
+        f"no organisation matches {value!r} (by org_id, credit code, name, normalised name or alias); "
+        "check the spelling or find it with `chainkg query org_profile -p org=…`"
+    )
+
+
+def resolve_chain(driver: neo4j.Driver, value: str, *, database: str = "neo4j") -> str:
+    """``chain_id`` of the chain ``value`` names (id, exact name or name prefix)."""
+    rows = _read(driver, _CHAIN, database, v=nfkc(value))
+    if not rows:
+        raise QueryError(f"no chain matches {value!r}; load a chain library (`chainkg load`) or use a chain id")
+    exact = [r for r in rows if r["id"] == value or r["name"] == value]
+    if len(exact) == 1 or len(rows) == 1:
+        return (exact or rows)[0]["id"]
+    raise QueryError(f"chain {value!r} is ambiguous: {'; '.join(r['id'] + ' (' + r['name'] + ')' for r in rows)}")
+
+
+def resolve_node(driver: neo4j.Driver, value: str, *, database: str = "neo4j") -> str:
+    """``node_id`` of the chain node ``value`` names (id or exact name)."""
+    v = nfkc(value)
+    if rows := _read(driver, _NODE_BY_ID, database, v=v):
+        return rows[0]["id"]
+    rows = _read(driver, _NODE_BY_NAME, database, v=v)
+    if len(rows) == 1:
+        return rows[0]["id"]
+    if len(rows) > 1:
+        listed = "; ".join(f"{r['id']} ({r['chain']})" for r in rows)
+        raise QueryError(f"chain node {value!r} is in several chains: {listed}; pass the node id")
+    raise QueryError(f"no chain node matches {value!r}; node ids look like 'nev_battery.cathode'")
+
+
+def region_prefix(code: str) -> str:
+    """Administrative code → the prefix organisations in it share (``320000`` → ``32``, ``320500`` → ``3205``)."""
+    if not re.fullmatch(r"\d{6}", code):
+        raise QueryError(f"region code {code!r} is not a 6-digit administrative code")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def resolve_region(driver: neo4j.Driver, value: str, *, database: str = "neo4j") -> str:
+    """Region name or code → code prefix for ``o.region_code STARTS WITH``."""
+    v = nfkc(value)
+    if re.fullmatch(r"\d{6}", v):
+        return region_prefix(v)
+    if re.fullmatch(r"\d{2}|\d{4}", v):  # already a prefix
+        return v
+    rows = _read(driver, _REGION_BY_NAME, database, v=v)
+    exact = [r for r in rows if r["name"] == v]
+    if len(exact) == 1 or len(rows) == 1:
+        return region_prefix((exact or rows)[0]["code"])
+    short = v
+    for suffix in sorted(_REGION_SUFFIXES, key=len, reverse=True):
+        short = short.removesuffix(suffix)
+    if short in PROVINCES:
+        return region_prefix(PROVINCES[short])
+    if rows:
+        raise QueryError(
+            f"region {value!r} is ambiguous: {'; '.join(r['code'] + ' ' + r['name'] for r in rows)}; pass the 6-digit code"
+        )
+    raise QueryError(f"unknown region {value!r}; pass a 6-digit administrative code (e.g. 320500) or a province name")
+
+
+def resolve_params(driver: neo4j.Driver, q: SavedQuery, values: dict[str, Any], *, database: str = "neo4j") -> dict[str, Any]:
+    """Replace resolved-kind parameters (org, chain, node, region, ipc, patent) with graph keys."""
+    out = dict(values)
+    for p in q.params:
+        v = out.get(p.name)
+        if v is None:
+            continue
+        if p.type == "org":
+            out[p.name] = resolve_org(driver, v, database=database)
+        elif p.type == "chain":
+            out[p.name] = resolve_chain(driver, v, database=database)
+        elif p.type == "node":
+            out[p.name] = resolve_node(driver, v, database=database)
+        elif p.type == "region":
+            out[p.name] = resolve_region(driver, v, database=database)
+        elif p.type == "ipc":
+            out[p.name] = normalise_ipc_prefix_text(v)
+        elif p.type == "patent":
+            try:
+                out[p.name] = normalise_pub_no(v)
+            except Exception:  # noqa: BLE001 - not a CN number: used as typed (it may match nothing)
+                out[p.name] = nfkc(v).replace(" ", "")
+    return out
+
+
+def normalise_ipc_prefix_text(value: str) -> str:
+    """An IPC code or prefix as typed (``H01M 10/05``, ``h01m``) → the normalised prefix (``H01M10/05``)."""
+    v = nfkc(value).replace(" ", "")
+    try:
+        return normalise_ipc(v.upper())
+    except Exception:  # noqa: BLE001 - a bare prefix such as 'H01M10/' is used as typed
+        return v

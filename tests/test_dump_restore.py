@@ -1,0 +1,273 @@
+"""`chainkg dump` / `chainkg restore`: typed values round-trip exactly; restore is idempotent and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import math
+import os
+import subprocess
+from pathlib import Path
+
+import neo4j.spatial
+import neo4j.time
+import pytest
+import pytz
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from graph.dump import (
+    decode_value,
+    dump_graph,
+    encode_value,
+    graph_fingerprint,
+    read_dump,
+    restore_graph,
+)
+from graph.errors import InputError
+from graph.writer import write_nodes, write_relationships
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAINKG = ROOT / ".venv" / "bin" / "chainkg"
+
+TYPED_VALUES = {
+    "d": neo4j.time.Date(2024, 2, 29),
+    "dates": [neo4j.time.Date(2020, 1, 1), neo4j.time.Date(1999, 12, 31)],
+    # A named-zone datetime, built the way the driver returns one (pytz zone attached by conversion).
+    "zoned": pytz.utc.localize(neo4j.time.DateTime(2021, 3, 28, 1, 30, 5, 7)).astimezone(pytz.timezone("Europe/Berlin")),
+    "offset": neo4j.time.DateTime(2020, 1, 2, 3, 4, 5, 123456789, tzinfo=pytz.FixedOffset(480)),
+    "local": neo4j.time.DateTime(2020, 1, 2, 3, 4, 5, 1),
+    "t": neo4j.time.Time(3, 4, 5, 6, tzinfo=pytz.FixedOffset(-90)),
+    "lt": neo4j.time.Time(23, 59, 59, 999999999),
+    "dur": neo4j.time.Duration(months=14, days=3, seconds=14405, nanoseconds=500000000),
+    "pt": neo4j.spatial.WGS84Point((2.0, 1.0, 3.0)),
+    "cpt": neo4j.spatial.CartesianPoint((1.5, -2.0)),
+    "raw": b"\x00\xffbytes",
+    "nan": math.nan,
+    "inf": -math.inf,
+    "neg0": -0.0,
+    "i": 2**62,
+    "f": 1.0,
+    "b": False,
+    "ints": [1, 2, 3],
+    "floats": [1.0, 2.5],
+    "strs": ["a", "", "引号'\"`$x{}"],
+    "empty": [],
+    "s": "line1\nline2\t\u0000\u202e全角（有限公司）",
+}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    if isinstance(a, float):
+        return type(b) is float and a == b and math.copysign(1, a) == math.copysign(1, b)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    zone = getattr(getattr(a, "tzinfo", None), "zone", None)
+    if zone is not None and getattr(getattr(b, "tzinfo", None), "zone", None) != zone:
+        return False
+    return type(a) is type(b) and a == b
+
+
+def test_every_typed_value_round_trips_through_json():
+    for name, value in TYPED_VALUES.items():
+        line = json.dumps(encode_value(value), allow_nan=False)
+        back = decode_value(json.loads(line))
+        assert _same(value, back), (name, value, back)
+
+
+def test_python_native_dates_are_encoded_as_neo4j_dates():
+    assert encode_value(dt.date(2024, 1, 31)) == {"$date": "2024-01-31"}
+    assert encode_value([dt.date(2024, 1, 31)]) == [{"$date": "2024-01-31"}]
+    assert decode_value({"$date": "2024-01-31"}) == neo4j.time.Date(2024, 1, 31)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(), st.booleans(),
+    st.binary(), st.dates().map(lambda d: neo4j.time.Date(d.year, d.month, d.day)),
+    st.lists(st.text()), st.lists(st.floats()), st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+))
+def test_fuzz_values_round_trip(value):
+    assert _same(value, decode_value(json.loads(json.dumps(encode_value(value), allow_nan=False))))
+
+
+def test_unknown_tags_are_rejected():
+    with pytest.raises(InputError, match="unknown value tag"):
+        decode_value({"$oops": 1})
+    with pytest.raises(InputError, match="bad \\$date"):
+        decode_value({"$date": "2024-13-45"})
+
+
+def _write_file(path: Path, lines: list) -> Path:
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+HEADER = {"format": "chainkg-dump", "version": 1}
+NODE = {"node": "Patent", "key": "CN1A", "labels": [], "props": {"pub_no": "CN1A"}}
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([], "is empty"),
+        ([{"format": "other"}], "not a ChainKG dump"),
+        ([{**HEADER, "version": 9}], "version 9 is not supported"),
+        ([HEADER, NODE], "no end line after line 2; the dump is truncated"),
+        ([HEADER, NODE, {"end": True, "nodes": 2, "relationships": 0}], "end line counts 2 nodes"),
+        ([HEADER, {**NODE, "node": "Person"}, {"end": True, "nodes": 1, "relationships": 0}], "not a keyed label"),
+        ([HEADER, {**NODE, "labels": ["Admin"]}, {"end": True, "nodes": 1, "relationships": 0}], "allow-list"),
+        ([HEADER, {**NODE, "props": {}}, {"end": True, "nodes": 1, "relationships": 0}], "must hold its key"),
+        ([HEADER, {"rel": "DROP", "start": ["Patent", "a"], "end": ["Patent", "b"], "props": {}},
+          {"end": True, "nodes": 0, "relationships": 1}], "not in the allow-list"),
+        ([HEADER, {"rel": "CITES", "start": ["Patent"], "end": ["Patent", "b"], "props": {}},
+          {"end": True, "nodes": 0, "relationships": 1}], "ends must be"),
+        ([HEADER, {"what": 1}, {"end": True, "nodes": 0, "relationships": 0}], "neither a node"),
+    ],
+)
+def test_damaged_dumps_are_rejected_with_the_line(tmp_path, lines, message):
+    path = _write_file(tmp_path / "d.jsonl", lines)
+    with pytest.raises(InputError, match=message):
+        list(read_dump(path))
+
+
+def test_bad_json_and_truncated_gzip_are_rejected(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(HEADER) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:2: not valid JSON"):
+        list(read_dump(bad))
+    gz = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress(("".join(json.dumps(x) + "\n" for x in [HEADER] + [NODE] * 500)).encode())
+    gz.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="truncated"):
+        list(read_dump(gz))
+
+
+# --------------------------------------------------------------------------------------------- Neo4j
+
+
+def _make_graph(driver, ns: str) -> None:
+    orgs = [
+        {"org_id": f"{ns}O1", "name": "甲公司 `x` $p {y}", "aliases": ["甲", "甲股份"], "founded": dt.date(2001, 5, 6),
+         "is_sme": True, "size": "small"},
+        {"org_id": f"{ns}O2", "name": "乙大学", "kind": "university"},
+    ]
+    write_nodes(driver, "Organization", orgs[:1], extra_labels=["Company"])
+    write_nodes(driver, "Organization", orgs[1:], extra_labels=["University"])
+    write_nodes(driver, "Patent", [{"pub_no": f"{ns}CN1A", **TYPED_VALUES},
+                                   {"pub_no": f"{ns}CN2B", "title": "第二", "ipc": ["H01M10/0525"]}])
+    write_nodes(driver, "License", [{"license_id": f"{ns}L1", "date": dt.date(2022, 1, 1), "fee": 12.5}])
+    write_relationships(driver, "HOLDS", [{"start": f"{ns}O1", "end": f"{ns}CN1A", "props": {}}],
+                        start_label="Organization", end_label="Patent")
+    write_relationships(driver, "CITES", [{"start": f"{ns}CN2B", "end": f"{ns}CN1A", "props": {"weight": 1}}],
+                        start_label="Patent", end_label="Patent")
+    # Two licences between the same organisations: parallel relationships told apart by license_id.
+    write_relationships(
+        driver, "LICENSED_TO",
+        [{"start": f"{ns}O1", "end": f"{ns}O2", "props": {"license_id": f"{ns}L1", "date": dt.date(2022, 1, 1)}},
+         {"start": f"{ns}O1", "end": f"{ns}O2", "props": {"license_id": f"{ns}L2", "date": dt.date(2023, 2, 2),
+                                                          "type": "exclusive"}}],
+        start_label="Organization", end_label="Organization", merge_key="license_id",
+    )
+
+
+@pytest.mark.neo4j
+def test_dump_delete_restore_is_exact_and_idempotent(driver, settings, ns, tmp_path):
+    _make_graph(driver, ns)
+    before = graph_fingerprint(driver, database=settings.database, key_prefix=ns)
+    assert before.nodes == {"License": 1, "Organization": 2, "Patent": 2}
+    assert before.relationships == {"CITES": 1, "HOLDS": 1, "LICENSED_TO": 2}
+
+    path = tmp_path / "g.jsonl.gz"
+    report = dump_graph(driver, path, database=settings.database, key_prefix=ns)
+    assert (report.nodes, report.relationships) == (5, 4)
+    assert not Path(str(path) + ".partial").exists()
+
+    from tests.conftest import delete_prefixed
+
+    delete_prefixed(driver, settings.database, ns)
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns).total_nodes == 0
+
+    r1 = restore_graph(driver, path, database=settings.database, batch_size=2)
+    assert (r1.nodes, r1.relationships, r1.missing_endpoints) == (5, 4, 0)
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns) == before
+    # Idempotent: a second restore changes nothing, even after a property was edited or added.
+    with driver.session() as s:
+        s.run("MATCH (o:Organization {org_id: $k}) SET o.name = 'changed', o.extra = 1", k=f"{ns}O1").consume()
+    restore_graph(driver, path, database=settings.database)
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns) == before
+
+    # The values are really typed in Neo4j, not strings that look like dates.
+    with driver.session() as s:
+        row = s.run(
+            "MATCH (p:Patent {pub_no: $k}) RETURN valueType(p.d) AS d, valueType(p.dates) AS ds, "
+            "valueType(p.zoned) AS z, toString(p.zoned) AS zs, valueType(p.raw) AS raw, valueType(p.pt) AS pt, "
+            "valueType(p.dur) AS dur, p.empty AS empty, p.raw AS raw_value",
+            k=f"{ns}CN1A",
+        ).single()
+        labels = s.run("MATCH (o:Organization {org_id: $k}) RETURN labels(o) AS l", k=f"{ns}O1").single()["l"]
+    assert row["d"] == "DATE NOT NULL" and row["ds"] == "LIST<DATE NOT NULL> NOT NULL"
+    assert row["z"] == "ZONED DATETIME NOT NULL" and row["zs"].endswith("[Europe/Berlin]")
+    # Cypher's valueType() calls a byte array a list of integers; the driver tells them apart.
+    assert isinstance(row["raw_value"], bytes) and row["raw_value"] == TYPED_VALUES["raw"]
+    assert row["pt"] == "POINT NOT NULL" and row["dur"] == "DURATION NOT NULL"
+    assert row["empty"] == []
+    assert sorted(labels) == ["Company", "Organization"]
+
+
+@pytest.mark.neo4j
+def test_restore_writes_nothing_from_a_truncated_file(driver, settings, ns, tmp_path):
+    _make_graph(driver, ns)
+    path = tmp_path / "g.jsonl"
+    dump_graph(driver, path, database=settings.database, key_prefix=ns)
+    from tests.conftest import delete_prefixed
+
+    delete_prefixed(driver, settings.database, ns)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-2]), encoding="utf-8")  # lost the last relationship and the end line
+    with pytest.raises(InputError, match="truncated"):
+        restore_graph(driver, path, database=settings.database)
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns).total_nodes == 0
+
+
+@pytest.mark.neo4j
+def test_cli_dump_and_restore(driver, settings, ns, tmp_path):
+    _make_graph(driver, ns)
+    before = graph_fingerprint(driver, database=settings.database, key_prefix=ns)
+    path = tmp_path / "cli.jsonl"
+    env = dict(os.environ)
+    proc = subprocess.run([str(CHAINKG), "dump", str(path), "--key-prefix", ns], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "dumped 5 nodes and 4 relationships" in proc.stdout
+    from tests.conftest import delete_prefixed
+
+    delete_prefixed(driver, settings.database, ns)
+    proc = subprocess.run([str(CHAINKG), "restore", str(path)], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "restored 5 nodes and 4 relationships" in proc.stdout
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns) == before
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "chainkg-dump", "version": 1}\n', encoding="utf-8")
+    proc = subprocess.run([str(CHAINKG), "restore", str(bad)], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "no end line" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.neo4j
+def test_relationships_whose_endpoint_is_missing_are_counted(driver, settings, ns, tmp_path):
+    path = _write_file(tmp_path / "m.jsonl", [
+        HEADER,
+        {"node": "Patent", "key": f"{ns}P1", "labels": [], "props": {"pub_no": f"{ns}P1"}},
+        {"rel": "CITES", "start": ["Patent", f"{ns}P1"], "end": ["Patent", f"{ns}NOPE"], "props": {}},
+        {"end": True, "nodes": 1, "relationships": 1},
+    ])
+    report = restore_graph(driver, path, database=settings.database)
+    assert (report.nodes, report.relationships, report.missing_endpoints) == (1, 0, 1)
