@@ -23,9 +23,9 @@ graph/launcher/target/lib: graph/launcher/pom.xml graph/launcher/src/main/java/c
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; never downloads one).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser tests"; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "install Debian's chromium and fonts-wqy-microhei (sudo apt-get install ...) for the browser tests"; fi; }
 
 demo: setup
 	$(BIN)/chainkg demo

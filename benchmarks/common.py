@@ -47,9 +47,10 @@ BENCH_HOME = ROOT / ".chainkg" / "bench"
 BENCH_PORT = 7689
 DEMO_SCALE = "demo"
 
-#: The targets of issue 7 (at 1M patents on the 2-core machine; app pages at demo scale), keyed as
-#: they appear in latest.json. run_all applies them when a benchmark reports the figure without a
-#: target of its own. ``better`` says which direction meets the target.
+#: The targets of issue 7 at 1M patents on the 2-core machine, keyed as they appear in latest.json.
+#: run_all applies them when a benchmark reports the figure without a target of its own (bench_app
+#: sets its own 2 s first-render target). ``better`` says which direction meets the target.
+ISSUE_TARGET_SCALE = 1_000_000
 ISSUE_TARGETS: dict[str, tuple[float, str]] = {
     "load.nodes_per_s": (30_000, "higher"),
     "load.rels_per_s": (20_000, "higher"),
@@ -58,7 +59,6 @@ ISSUE_TARGETS: dict[str, tuple[float, str]] = {
     "queries.chain_map.p95_ms": (300, "lower"),
     "queries.license_paths.p95_ms": (200, "lower"),
     "queries.licensors_for.p95_ms": (500, "lower"),
-    "app.first_render_max_ms": (2000, "lower"),
 }
 
 
@@ -133,6 +133,8 @@ def machine_facts(server_version: str | None = None) -> dict[str, Any]:
         "python": platform.python_version(),
         "java": _java_version(),
         "neo4j": server_version or neo4j_jar_version(),
+        # Other work on the machine slows every figure; the 1/5/15-minute load shows when it did.
+        "load_avg": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -209,6 +211,7 @@ def finish_figure(fig: dict[str, Any], key: str | None = None) -> dict[str, Any]
     out = dict(fig)
     if out.get("target") is None and key in ISSUE_TARGETS:
         out["target"], out["better"] = ISSUE_TARGETS[key]
+        out["target_scale"] = ISSUE_TARGET_SCALE
     value, base, target = out.get("value"), out.get("baseline"), out.get("target")
     out["ratio"] = round(value / base, 2) if value is not None and base else None
     if target is None or value is None:

@@ -5,7 +5,7 @@ Usage (``make bench`` calls it through ``tools/run_bench.sh``)::
     python benchmarks/run_all.py [--scale 20000|100k|1M|demo] [--only load --only queries] [--timeout S]
 
 Each benchmark runs as a subprocess (``--scale N --json OUT``) with a time limit; its output goes to
-``benchmarks/results/logs/<name>.log``. When ``NEO4J_URI`` is unset, a throw-away local Neo4j is
+``.chainkg/bench/logs/<name>.log``. When ``NEO4J_URI`` is unset, a throw-away local Neo4j is
 started on ``.chainkg/bench`` / port 7689 for the run (fresh store when every benchmark runs) and
 stopped at the end; the benchmarks reach it through ``NEO4J_URI``. A benchmark that fails or times
 out is recorded under ``benchmarks`` and the others still run. Afterwards the table in
@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from benchmarks.common import (  # noqa: E402 - after the path fix for `python b
     RESULTS_DIR,
     ROOT,
     bench_server,
+    figure,
     finish_figure,
     machine_facts,
     now_iso,
@@ -40,9 +43,73 @@ from benchmarks.common import (  # noqa: E402 - after the path fix for `python b
 )
 from benchmarks.report import update_performance_md  # noqa: E402
 
-#: Run order: the load benchmark fills the bench graph the query, app and reliability ones read.
-ORDER = ["load", "bulk", "extraction", "queries", "licensor_ranking", "app", "load_test"]
+#: Run order: bench_load cleans up after itself; bench_dataset then loads the generated data set that
+#: the query, ranking, app and reliability benchmarks read.
+ORDER = ["load", "dataset", "bulk", "extraction", "queries", "licensor_ranking", "app", "load_test"]
 BASE_TIMEOUT_S = 300  # per benchmark at the default scale
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """How to call a benchmark whose command line is not the common ``--scale N --json OUT``.
+
+    ``args(scale, out)`` builds its arguments; ``to_doc(result)`` turns what it wrote (the JSON at
+    ``out``, or the last JSON object it printed when ``stdout_json``) into the common result shape.
+    """
+
+    args: Callable[[int | str, Path], list[str]]
+    to_doc: Callable[[dict[str, Any]], dict[str, Any]]
+    stdout_json: bool = False
+
+
+def _patents(scale: int | str) -> int:
+    return 3000 if scale == "demo" else int(scale)
+
+
+def _load_doc(r: dict[str, Any]) -> dict[str, Any]:
+    loader, naive = r["loader"], r["naive"]
+    return {"figures": {
+        "nodes_per_s": figure(loader["node_rows_per_s"], "nodes/s", baseline=naive["node_rows_per_s"]),
+        "rels_per_s": figure(loader["rel_rows_per_s"], "rels/s", baseline=naive["rel_rows_per_s"]),
+        "speedup_vs_naive": figure(r["ratio"]["write_time"], "x",
+                                   note=f"naive per-row MERGE on a {naive['sample']:,}-row sample, extrapolated"),
+        "peak_rss_mb": figure(r["peak_rss_mb"]["after_load"], "MiB", better="lower"),
+        "patents_per_s": figure(loader["patents_per_s_end_to_end"], "patents/s"),
+        "load_seconds": figure(r["load_seconds"], "s", better="lower"),
+    }, "notes": [f"{r['patents']:,} synthetic patents, {r['organisations']:,} organisations, batch {r['batch_size']}"]}
+
+
+def _queries_doc(r: dict[str, Any]) -> dict[str, Any]:
+    figs: dict[str, Any] = {}
+    for name, q in r["queries"].items():
+        figs[f"{name}.p50_ms"] = figure(q["p50_ms"], "ms", better="lower")
+        figs[f"{name}.p95_ms"] = figure(q["p95_ms"], "ms", better="lower")
+    return {"figures": figs, "notes": [f"graph: {r.get('scale')}"]}
+
+
+def _extraction_doc(r: dict[str, Any]) -> dict[str, Any]:
+    figs = {"rules_texts_per_core_s": figure(r["rules_texts_per_core_s"], "texts/core-s")}
+    if "rules_model_texts_per_core_s" in r:
+        figs["model_texts_per_core_s"] = figure(r["rules_model_texts_per_core_s"], "texts/core-s")
+    return {"figures": figs, "notes": [f"{r['texts']:,} texts of {r['chars_per_text']} characters"]}
+
+
+def _ranking_doc(r: dict[str, Any]) -> dict[str, Any]:
+    model, pop = r["licensors_for"], r["popularity"]
+    return {"figures": {
+        "hit_at_10": figure(model["hit@10"], "share", baseline=pop["hit@10"], note="baseline: popularity ranking"),
+        "mrr": figure(model["mrr"], "MRR", baseline=pop["mrr"]),
+    }, "notes": [f"time split at {r['cut']}: {r['licences_train']} train / {r['licences_test']} test licences"]}
+
+
+#: Benchmarks written before the common interface, called through their own documented CLIs.
+ADAPTERS: dict[str, Adapter] = {
+    "load": Adapter(lambda s, out: ["--patents", str(_patents(s)), "--naive-sample", str(min(5000, _patents(s))),
+                                    "--out", str(out)], _load_doc),
+    "queries": Adapter(lambda s, out: ["--scale", str(s), "--out", str(out)], _queries_doc),
+    "extraction": Adapter(lambda s, out: [], _extraction_doc, stdout_json=True),
+    "licensor_ranking": Adapter(lambda s, out: ["--out", str(out)], _ranking_doc),
+}
 
 
 def discover(only: list[str] | None = None) -> list[tuple[str, Path]]:
@@ -65,12 +132,14 @@ def default_timeout(scale: int | str) -> float:
 
 def run_one(name: str, script: Path, scale: int | str, timeout: float, env: dict[str, str]) -> dict[str, Any]:
     """Run one benchmark; return ``{"status", "seconds", "doc"?, "error"?}``."""
-    logs = RESULTS_DIR / "logs"
+    logs = BENCH_HOME / "logs"  # under .chainkg (git-ignored): only latest.json is committed output
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{name}.log"
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
         out = Path(tmp) / "result.json"
-        cmd = [sys.executable, str(script), "--scale", str(scale), "--json", str(out)]
+        adapter = ADAPTERS.get(name) if not _speaks_common_cli(script) else None
+        args = adapter.args(scale, out) if adapter else ["--scale", str(scale), "--json", str(out)]
+        cmd = [sys.executable, str(script), *args]
         t0 = time.monotonic()
         print(f"[run_all] {name}: {' '.join(cmd[1:])} (limit {timeout:.0f}s)", flush=True)
         with open(log_path, "w", encoding="utf-8") as log:
@@ -81,17 +150,39 @@ def run_one(name: str, script: Path, scale: int | str, timeout: float, env: dict
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
                 return {"status": "timeout", "seconds": round(time.monotonic() - t0, 1),
-                        "error": f"exceeded {timeout:.0f}s; log {log_path.relative_to(ROOT)}"}
+                        "error": f"exceeded {timeout:.0f}s; log {log_path}"}
         seconds = round(time.monotonic() - t0, 1)
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         if code != 0:
             return {"status": f"exit {code}", "seconds": seconds, "error": " | ".join(tail)[-400:]}
         try:
-            doc = json.loads(out.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
+            if adapter and adapter.stdout_json:
+                doc = adapter.to_doc(_last_json(log_path.read_text(encoding="utf-8", errors="replace")))
+            else:
+                doc = json.loads(out.read_text(encoding="utf-8"))
+                doc = adapter.to_doc(doc) if adapter else doc
+        except (OSError, ValueError, KeyError, TypeError) as e:
             return {"status": "no result", "seconds": seconds,
-                    "error": f"--json output missing or invalid ({e.__class__.__name__}); the script must honour --json OUT"}
+                    "error": f"result missing or not in the expected shape ({e.__class__.__name__}: {e})"}
     return {"status": "ok", "seconds": seconds, "doc": doc}
+
+
+def _speaks_common_cli(script: Path) -> bool:
+    """True when the script uses benchmarks.common's parser (``--scale`` and ``--json``)."""
+    text = script.read_text(encoding="utf-8")
+    return "bench_parser(" in text
+
+
+def _last_json(text: str) -> dict[str, Any]:
+    """The last line of ``text`` that parses as a JSON object (benchmarks that print their result)."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                continue
+    raise ValueError("no JSON object printed")
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -152,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     with bench_server(BENCH_HOME, BENCH_PORT, fresh=not args.only) as settings:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-                   NEO4J_URI=settings.uri, NEO4J_DATABASE=settings.database, CHAINKG_BENCH_SCALE=str(args.scale))
+                   NEO4J_URI=settings.uri, NEO4J_DATABASE=settings.database, CHAINKG_BENCH_SCALE=str(args.scale),
+                   CHAINKG_BENCH_OWNED="0" if os.environ.get("NEO4J_URI") else "1")
         if settings.password:
             env["NEO4J_PASSWORD"] = settings.password
         version = _server_version(settings)
@@ -169,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         update_performance_md(doc)
     failed = [n for n, r in results.items() if r["status"] != "ok"]
     print(f"[run_all] wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
-          f"{len(doc['figures'])} figures, {len(failed)} failed {failed or ''} in {doc['duration_s']}s")
+          f"{len(doc['figures'])} figures, {len(failed)} failed{' ' + str(failed) if failed else ''} in {doc['duration_s']}s")
     return 1 if failed else 0
 
 

@@ -26,24 +26,46 @@ def prf(tp: int, fp: int, fn: int) -> dict:
     return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
+def _overlap_counts(gold: set, pred: set) -> tuple[int, int, int, int]:
+    # Partial match: a prediction is right if it overlaps a gold span of the same label, and a gold
+    # span is found if some prediction of its label overlaps it (boundary errors show up here).
+    pred_ok = sum(1 for ps, pe, pl in pred if any(gl == pl and ps < ge and gs < pe for gs, ge, gl in gold))
+    gold_ok = sum(1 for gs, ge, gl in gold if any(gl == pl and ps < ge and gs < pe for ps, pe, pl in pred))
+    return pred_ok, len(pred), gold_ok, len(gold)
+
+
+def _partial_prf(pred_ok: int, n_pred: int, gold_ok: int, n_gold: int) -> dict:
+    p = pred_ok / n_pred if n_pred else 0.0
+    r = gold_ok / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3)}
+
+
 def score_examples(nlp, examples: Iterable[corpora.Example], labels: set[str] | None = None) -> dict:
-    """Score predictions against gold spans (and relations when the gold has them)."""
+    """Score predictions against gold spans (and relations when the gold has them).
+
+    ``labels[L]`` holds strict P/R/F1 (same start, end and label) plus ``partial``: P/R/F1 where an
+    overlapping span of the same label counts (so boundary errors can be told from misses)."""
     examples = list(examples)
     t0 = time.perf_counter()
     preds = extract_texts(nlp, [{"id": i, "text": ex[0]} for i, ex in enumerate(examples)])
     elapsed = time.perf_counter() - t0
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     rel_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    partial: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     has_rel_gold = any(ex[2] for ex in examples)
-    for (text, gold, gold_rels), pred in zip(examples, preds, strict=True):
+    for (_text, gold, gold_rels), pred in zip(examples, preds, strict=True):
         g = {(s, e, lab) for s, e, lab in gold if labels is None or lab in labels}
         p = {(m["start"], m["end"], m["label"]) for m in pred["mentions"] if labels is None or m["label"] in labels}
-        for s, e, lab in p & g:
+        for _s, _e, lab in p & g:
             counts[lab][0] += 1
-        for s, e, lab in p - g:
+        for _s, _e, lab in p - g:
             counts[lab][1] += 1
-        for s, e, lab in g - p:
+        for _s, _e, lab in g - p:
             counts[lab][2] += 1
+        for lab in {x[2] for x in g | p}:
+            got = _overlap_counts({x for x in g if x[2] == lab}, {x for x in p if x[2] == lab})
+            partial[lab] = [a + b for a, b in zip(partial[lab], got, strict=True)]
         if has_rel_gold:
             gr = set(gold_rels)
             pr = {(r["type"], r["head"], r["tail"]) for r in pred["relations"]}
@@ -54,7 +76,7 @@ def score_examples(nlp, examples: Iterable[corpora.Example], labels: set[str] | 
             for t, *_ in gr - pr:
                 rel_counts[t][2] += 1
     out = {"n": len(examples), "texts_per_s": round(len(examples) / elapsed, 1) if elapsed else None,
-           "labels": {k: prf(*v) for k, v in sorted(counts.items())}}
+           "labels": {k: {**prf(*v), "partial": _partial_prf(*partial[k])} for k, v in sorted(counts.items())}}
     if has_rel_gold:
         out["relations"] = {k: prf(*v) for k, v in sorted(rel_counts.items())}
         tot = [sum(v[i] for v in rel_counts.values()) for i in range(3)]
@@ -85,12 +107,16 @@ def ickg_argument_coverage(nlp, limit: int | None = None) -> dict:
             "note": "ICKG ships triples without their sentences: relation P/R cannot be measured on it"}
 
 
-def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: str | None = None) -> dict:
+def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: str | None = None,
+                   lac_modes: Iterable[str] = ()) -> dict:
     """Evaluate on ``corpus`` (gold/cluener/resume/peoples_daily/tfh/ickg/all); returns nested results
-    ``{corpus: {"rules": {...}, "rules+model": {...}}}``."""
+    ``{corpus: {"rules": {...}, "rules+model": {...}, "lac:<mode>": {...}}}``. ``lac_modes`` adds one
+    system per LAC combination mode (fill/gaps/union/only, see :mod:`extraction.lac_ner`)."""
     systems = {"rules": build_nlp()}
     if model_path:
         systems["rules+model"] = build_nlp({"model_path": model_path})
+    for mode in lac_modes:
+        systems[f"lac:{mode}"] = build_nlp({"lac": mode})
     wanted = ["gold", "cluener", "resume", "peoples_daily", "tfh", "ickg"] if corpus == "all" else [corpus]
     readers = {
         "gold": (lambda: corpora.read_gold(), None),
@@ -105,7 +131,7 @@ def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: s
             if name in readers:
                 reader, labels = readers[name]
                 results[name][sys_name] = score_examples(nlp, _limited(reader(), limit), labels)
-            elif name == "tfh":
+            elif name == "tfh" and sys_name == "rules":  # English: LAC and the model do not apply
                 en = build_nlp({"lang": "en"})
                 docs = list(_limited(corpora.read_tfh_texts(), limit))
                 t0 = time.perf_counter()
@@ -121,19 +147,20 @@ def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: s
 
 
 def format_results(results: dict, markdown: bool = False) -> str:
-    """A table: corpus, system, label, P, R, F1, support."""
+    """A table: corpus, system, label, P, R, F1, partial-overlap F1, support."""
     rows = []
     for corpus, systems in results.items():
         for sys_name, res in systems.items():
             for lab, m in res.get("labels", {}).items():
-                rows.append((corpus, sys_name, lab, m["p"], m["r"], m["f1"], m["tp"] + m["fn"]))
+                part = m.get("partial", {}).get("f1", "")
+                rows.append((corpus, sys_name, lab, m["p"], m["r"], m["f1"], part, m["tp"] + m["fn"]))
             for lab, m in res.get("relations", {}).items():
-                rows.append((corpus, sys_name, f"rel:{lab}", m["p"], m["r"], m["f1"], m["tp"] + m["fn"]))
+                rows.append((corpus, sys_name, f"rel:{lab}", m["p"], m["r"], m["f1"], "", m["tp"] + m["fn"]))
             if "share" in res:
-                rows.append((corpus, sys_name, "ORG args recognised", "", res["share"], "", res["n"]))
+                rows.append((corpus, sys_name, "ORG args recognised", "", res["share"], "", "", res["n"]))
             if "org_false_positives" in res:
-                rows.append((corpus, sys_name, "ORG false positives", res["org_false_positives"], "", "", res["n"]))
-    head = ("corpus", "system", "label", "P", "R", "F1", "support")
+                rows.append((corpus, sys_name, "ORG false positives", res["org_false_positives"], "", "", "", res["n"]))
+    head = ("corpus", "system", "label", "P", "R", "F1", "partial F1", "support")
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]

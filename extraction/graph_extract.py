@@ -4,7 +4,9 @@ extraction/ that takes a driver; its Cypher lives in :mod:`graph.extract_store`)
 Texts: patent titles+abstracts, achievement and demand titles+descriptions, organisation
 profiles+products. Writes: Mention nodes (MENTIONS from the source, REFERS_TO the linked node),
 Technology nodes (MENTIONS_TECH), relations between organisations with provenance, placements
-(MAPS_TO / IN_NODE / ABOUT, method + confidence, never lowering an existing one), TRL readings.
+(MAPS_TO / IN_NODE / ABOUT, method + confidence, never lowering an existing one), patents'
+strategic-emerging-industry placements ``(Patent)-[:IN_INDUSTRY {method: sei_ipc}]->(Industry)`` when
+the 战新–IPC (2021) table is loaded, TRL readings.
 Re-running is idempotent (everything merges on stable keys).
 """
 
@@ -17,11 +19,12 @@ from typing import Any
 
 from extraction.gazetteer import Gazetteer, NodeEntry, OrgEntry
 from extraction.pipeline import build_nlp, iter_extract
-from extraction.placement import place_by_keywords, place_org_by_patents
+from extraction.placement import place_by_keywords, place_by_sei, place_org_by_patents
 from extraction.textnorm import sentence_spans
 from extraction.trl import read_trl
 from graph import extract_store as store
 from graph.writer import write_nodes, write_relationships
+from loaders.reference import SEI_SCHEME
 
 SOURCES = ("Patent", "Achievement", "Demand", "Organization")
 _LINK_TARGET = {"ORG": "Organization", "REGION": "Region", "TECH": "Technology", "PATENT": "Patent", "IPC": "IPC"}
@@ -65,8 +68,10 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
     tech_terms: set[str] = set()
     mentions_tech: dict[str, list[dict]] = defaultdict(list)
     org_rels: dict[str, list[dict]] = defaultdict(list)
-    placements: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    placements: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     trl_rows: list[dict] = []
+    # 战新–IPC (2021) table, when `chainkg load-reference sei-ipc` has loaded it (else empty: skipped)
+    sei_table = store.read_sei_ipc_table(driver, SEI_SCHEME, database)
 
     for label in SOURCES:
         rows = list(store.read_texts(driver, label, database))
@@ -125,10 +130,16 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
             kind = {"Patent": ("MAPS_TO", "keyword"), "Achievement": ("ABOUT", "keyword"),
                     "Demand": ("ABOUT", "keyword"), "Organization": ("IN_NODE", "profile")}[label]
             for p in place_by_keywords(whole, gaz.nodes, method=kind[1]):
-                placements[(kind[0], label)].append(
+                placements[(kind[0], label, "ChainNode")].append(
                     {"start": r["key"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
                      "source": f"{label}:{r['key']}", "evidence": p.evidence}
                 )
+            if label == "Patent" and sei_table:
+                for p in place_by_sei(r.get("ipc") or [], sei_table):
+                    placements[("IN_INDUSTRY", label, "Industry")].append(
+                        {"start": r["key"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
+                         "source": "sei_ipc_2021", "evidence": p.evidence}
+                    )
             if label == "Achievement":
                 reading = read_trl(whole)
                 if reading:
@@ -151,15 +162,17 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
         res = store.write_text_relations(driver, rtype, rows_, start_label="Organization", end_label=end_label,
                                          merge_key=_ORG_REL_KEYS.get(rtype), database=database)
         stats[f"rel_{rtype}"] += res.written
-    for (rtype, label), rows_ in placements.items():
-        stats[f"placed_{rtype}"] += store.write_placements(driver, rtype, label, rows_, database=database).written
+    for (rtype, label, end_label), rows_ in placements.items():
+        # e.g. placed_MAPS_TO_Patent_keyword, placed_IN_INDUSTRY_Patent_sei_ipc (one method per key)
+        res = store.write_placements(driver, rtype, label, rows_, end_label=end_label, database=database)
+        stats[f"placed_{rtype}_{label}_{rows_[0]['method']}"] += res.written
     org_rows = []
     for r in store.read_org_patent_nodes(driver, database):
         counts = {n["node_id"]: n["count"] for n in r["nodes"]}
         for p in place_org_by_patents(counts, r["total"]):
             org_rows.append({"start": r["org_id"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
                              "source": f"Organization:{r['org_id']}", "evidence": p.evidence})
-    stats["placed_IN_NODE_patents"] += store.write_placements(driver, "IN_NODE", "Organization", org_rows, database=database).written
+    stats["placed_IN_NODE_Organization_patents"] += store.write_placements(driver, "IN_NODE", "Organization", org_rows, database=database).written
     if trl_rows:
         stats["trl"] += store.write_trl_readings(driver, trl_rows, database).written
     stats["mentions"] = len(mentions)

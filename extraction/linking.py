@@ -36,9 +36,20 @@ class Linker:
         self._choices = list(self.by_name)
         self.regions = gazetteer.regions
         self.tech = {t.lower(): t for t in gazetteer.all_tech_terms()}
+        # Surfaces repeat across texts (the same suppliers, the same universities): link each once.
+        self._org_cache: dict[str, dict] = {}
 
     def link_org(self, surface: str) -> dict:
-        """Link an organisation surface form: exact → alias → fuzzy (≥ FUZZY_THRESHOLD) → proposed."""
+        """Link an organisation surface form: exact → alias → fuzzy (≥ FUZZY_THRESHOLD) → proposed.
+        Returns a fresh dict each call (callers may keep or change it)."""
+        hit = self._org_cache.get(surface)
+        if hit is None:
+            hit = self._link_org_uncached(surface)
+            if len(self._org_cache) < 200_000:
+                self._org_cache[surface] = hit
+        return dict(hit)
+
+    def _link_org_uncached(self, surface: str) -> dict:
         norm = normalise_org_name(surface)
         if norm in self.by_name:
             oid = self.by_name[norm]

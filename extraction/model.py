@@ -61,7 +61,7 @@ def train_org_model(examples, out_dir: Path, *, epochs: int = 3, seed: int = 0) 
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return {"examples": len(train), "epochs": epochs, "seconds": round(time.perf_counter() - t0, 1),
-            "loss": round(losses.get("ner", 0.0), 2), "path": str(out_dir)}
+            "loss": round(float(losses.get("ner", 0.0)), 2), "path": str(out_dir)}
 
 
 class ModelNer:
@@ -73,15 +73,15 @@ class ModelNer:
         self.model = spacy.load(path)
 
     def __call__(self, doc):
-        from extraction.pipeline import Mention, _state
+        from extraction.pipeline import Mention, _state, doc_text
         from extraction.textnorm import sentence_spans
 
         st = _state(doc)
         orgs = [m for m in st.candidates if m.label == "ORG"]
-        for s, e in sentence_spans(doc.text):
+        for s, e in sentence_spans(doc_text(doc)):
             if any(s <= m.start < e for m in orgs):
                 continue
-            sent = self.model(doc.text[s:e])
+            sent = self.model(doc_text(doc)[s:e])
             for ent in sent.ents:
                 if ent.label_ == "ORG" and len(ent.text.strip()) >= 2:
                     st.candidates.append(Mention("ORG", s + ent.start_char, s + ent.end_char, MODEL_METHOD, 0.6))

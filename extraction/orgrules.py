@@ -19,14 +19,20 @@ _STRONG = [
     "基金会", "协会", "学会", "委员会", "联合会", "商会", "合作社", "出版社", "人民政府", "政府", "管理局",
     "监督管理局", "知识产权局", "统计局", "税务局", "公安局", "交易所", "研究会", "联盟", "创新中心", "研究中心",
     "工程中心", "技术中心", "检测中心", "孵化器", "Co., Ltd.", "Co.,Ltd.", "Ltd.", "Inc.",
+    # Branches: walking left through the parent unit gives 中国光大银行沈阳分行 as one name.
+    "分行", "支行", "总行", "营业部", "分院", "办事处",
 ]
-_WEAK = ["中心", "实验室", "工厂", "厂", "厅", "发改委", "经信委", "工信委", "科委", "教委", "卫健委", "国资委", "证监会"]
+_WEAK = ["中心", "实验室", "工厂", "厂", "厅", "发改委", "经信委", "工信委", "科委", "教委", "卫健委", "国资委", "证监会",
+         "系"]
+#: Weak suffixes that only name a unit inside a larger one named in the same candidate (兰州大学经济系,
+#: not 体系 / 关系): the core must contain one of these.
+_INNER_UNIT_SUFFIXES = {"系": ("大学", "学院")}
 _SUFFIX_RE = re.compile(
     "(?:"
     + "|".join(re.escape(s) for s in sorted(_STRONG + _WEAK, key=len, reverse=True))
     + ")"
     # Suffix characters that start a longer ordinary word are not suffixes (大学生, 公司法, 厂商 …).
-    + r"(?!生|法|章程|债|城|路|派|卡|业务|账|化|商|家|房|区)"
+    + r"(?!生|法|章程|债|城|路|派|卡|业务|账|化|商|家|房|区|统|列|数|杯|赛)"
 )
 _STRONG_SET = frozenset(_STRONG)
 _NOT_AFTER_UNIT = frozenset("长级内外里间")
@@ -41,14 +47,18 @@ BOUNDARY_WORDS = frozenset(
     主要 其中 以下 上述 前述 共同 共建 联合开发 签署 签订 达成 开展 参与 参加 加入 来自 任职 担任 就职 毕业 毕业于 入职
     现任 曾任 历任 出任 兼任 总部 注册 设立 设在 落户 建设 建立 组建 发布 推出 研制 开发 研发 生产 制造 销售 采购 购买
     选用 使用 实施 应用 提供 服务 支持 资助 中标 承担 承建 获批 认定 评为 入选 荣获 申请 拥有 持有 公开 披露 显示
-    产品 客户 供应商 领先 国内 国外 国际 全球 知名 著名 大型 小型 中型 上市 民营 国有 一 一个 两家 三家 几家 某""".split()
+    产品 客户 供应商 领先 国内 国外 全球 知名 著名 大型 小型 中型 上市 民营 国有 一 一个 两家 三家 几家 某
+    年 月 日 至今 起 任 进入 上周 本周 下周 最近 现在 只有 比如 例如 不过 无疑 令 图为 名为 接受 应 兼并 成为 本地
+    首批 家 利用 而是 为了 不能 一些 部分 个别 多数 不少 很多 许多 考虑到 发现 虽然 还有 随着 否则 遭到 批评 加快
+    提高 加上 欢迎 求学 当选 早年 下设 原 前 有 是否 属于 以及 尤其 特别 另 另一家 其他 其它 所有 整个""".split()
 )
 # Cores made only of these are not names ("科技公司", "子公司", "该公司").
 _GENERIC = frozenset(
     """科技 技术 信息 电子 材料 投资 控股 集团 股份 有限 研究 发展 贸易 实业 新能源 能源 工业 制造 生产 销售 服务 管理
     网络 软件 数据 智能 医疗 生物 化工 环保 建设 工程 设备 装备 汽车 电池 机械 电气 电力 物流 金融 咨询 国家 地方 省
     市 区 县 子 母 分 总 合资 外资 独资 龙头 骨干 头部 相关 有关 下游 上游 中游 中小 小微 科研 高校 重点 国家级 省级
-    市级 研发 检测 创新 孵化 工程技术 企业 单位 机构 部门 平台""".split()
+    市级 研发 检测 创新 孵化 工程技术 企业 单位 机构 部门 平台 商业 股份制 网上 猎头 信托 博彩 百货 经纪 房产 保险
+    航空 证券 电脑 电影 制片 主流 各级 中资 外资 内资 新 老 各家 本 该 此 多家 大中型 中小型 连锁 私人""".split()
 )
 _PUNCT = re.compile(r"^[\s\W_]+$")
 _DIGITS = re.compile(r"^[0-9.%:/\-]+$")
@@ -133,6 +143,9 @@ def find_org_candidates(text: str, tokens: list[tuple[int, int]]) -> list[OrgCan
             continue
         core = text[start:s_start]
         if not _plausible_core(core, tokens, start, s_start, text, suffix):
+            continue
+        inner = _INNER_UNIT_SUFFIXES.get(suffix)
+        if inner and not any(u in core for u in inner):
             continue
         if suffix in _LEGAL:
             conf = 0.9

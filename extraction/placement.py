@@ -68,3 +68,45 @@ def place_org_by_patents(node_counts: dict[str, int], total_patents: int) -> lis
         share = n / total_patents
         out.append(Placement(nid, "patents", round(min(0.85, 0.5 + 0.35 * share), 2), f"{n} of {total_patents} patents"))
     return out
+
+
+#: Confidence of a 战新 (strategic emerging industry) placement through the 战新–IPC (2021) table:
+#: the patent's own IPC code is listed → 0.8; only an ancestor (main group, subclass) is listed → 0.7.
+#: Below the chain's IPC-prefix placement (0.9): the table is many-to-many (one code, several SEI codes).
+SEI_EXACT_CONFIDENCE = 0.8
+SEI_ANCESTOR_CONFIDENCE = 0.7
+SEI_METHOD = "sei_ipc"
+
+
+def _ipc_ancestors(code: str) -> list[str]:
+    # The code itself, then its main group (X/00), subclass, class, section — the IPC nodes the
+    # loader writes PARENT edges through. A code the loader's parser rejects matches only itself.
+    from loaders.normalise import parse_ipc
+
+    try:
+        parsed = parse_ipc(code)
+    except ValueError:
+        return [code]
+    return [parsed.code, *parsed.parents]
+
+
+def place_by_sei(ipc_codes: Iterable[str], sei_table: dict[str, list[tuple[str, str]]]) -> list[Placement]:
+    """Strategic-emerging-industry placements of a patent from the 战新–IPC (2021) table.
+
+    ``sei_table`` maps an IPC code (as the loader writes IPC nodes) to ``[(industry code, name)]``
+    (``graph.extract_store.read_sei_ipc_table``). Each patent IPC code is looked up as written and
+    then through its ancestors (main group, subclass …); one placement per SEI industry, the best
+    confidence kept, ``node_id`` = the Industry ``code`` (``SEI-1.1``). Empty table → no placements.
+    """
+    if not sei_table:
+        return []
+    best: dict[str, Placement] = {}
+    for raw in ipc_codes:
+        if not raw:
+            continue
+        for depth, code in enumerate(_ipc_ancestors(str(raw).strip())):
+            for ind_code, name in sei_table.get(code, ()):
+                conf = SEI_EXACT_CONFIDENCE if depth == 0 else SEI_ANCESTOR_CONFIDENCE
+                if ind_code not in best or conf > best[ind_code].confidence:
+                    best[ind_code] = Placement(ind_code, SEI_METHOD, conf, f"IPC {raw} → 战新–IPC 2021: {code} {name}".strip())
+    return sorted(best.values(), key=lambda p: (-p.confidence, p.node_id))

@@ -40,7 +40,7 @@ RULES: list[RelationRule] = [
     RelationRule("ASSIGNED_TO", "ORG", "ORG", _r(r"^\s*向\s*$"), _r(r"^\s*转让")),
     RelationRule("ASSIGNED_TO", "ORG", "ORG", _r(r"^\s*受让了?\s*$"), _r(r"^\s*的"), swap=True),
     # 供应 / 供货 / 配套
-    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:向|为|给)\s*$"), _r(r"^\s*(?:长期|稳定|批量|独家|持续)?(?:供应|供货|提供|配套|供)")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:长期|稳定|持续|主要|已|批量)?(?:向|为|给)\s*$"), _r(r"^\s*(?:长期|稳定|批量|独家|持续)?(?:供应|供货|提供|配套|供)")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_GAP}{{0,25}}?(?:供应|供货|配套|供)(?:给|予)\s*$")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:是|为|成为|系|已成为|已进入)\s*$"), _r(rf"^\s*的?{_GAP}{{0,8}}?(?:供应商|供货商|配套商|供应链)")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*的(?:核心|主要|一级|二级)?(?:供应商|供货商|配套商)(?:为|是|包括|有)?[:：]?\s*$"), swap=True),

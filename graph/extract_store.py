@@ -65,6 +65,21 @@ def read_org_patent_nodes(driver: neo4j.Driver, database: str = "neo4j") -> list
         return [dict(r) for r in session.run(query)]
 
 
+def read_sei_ipc_table(driver: neo4j.Driver, scheme: str, database: str = "neo4j") -> dict[str, list[tuple[str, str]]]:
+    """The 战新–IPC (2021) table as the loader wrote it (``loaders.reference.load_sei_ipc``):
+    ``(:Industry {scheme})-[:COVERS_IPC]->(:IPC)`` → ``{ipc code: [(industry code, name)]}``; empty
+    when the table is not loaded."""
+    query = (
+        "MATCH (s:Industry {scheme: $scheme})-[:COVERS_IPC]->(i:IPC) "
+        "RETURN i.code AS ipc, s.code AS code, coalesce(s.name, '') AS name ORDER BY ipc, code"
+    )
+    out: dict[str, list[tuple[str, str]]] = {}
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        for r in session.run(query, scheme=scheme):
+            out.setdefault(r["ipc"], []).append((r["code"], r["name"]))
+    return out
+
+
 def placement_merge_query(rel_type: str, start_label: str, end_label: str) -> str:
     """Merge a placement edge; keep the higher confidence (and its method), collect ``methods``."""
     check_rel_type(rel_type)
@@ -100,10 +115,11 @@ def text_relation_query(rel_type: str, start_label: str, end_label: str, merge_k
 
 def write_placements(
     driver: neo4j.Driver, rel_type: str, start_label: str, rows: Iterable[dict[str, Any]],
-    *, database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE,
+    *, end_label: str = "ChainNode", database: str = "neo4j", batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> WriteResult:
-    """Rows ``{start, end, method, confidence, source, evidence}`` as placement edges onto ChainNodes."""
-    query = placement_merge_query(rel_type, start_label, "ChainNode")
+    """Rows ``{start, end, method, confidence, source, evidence}`` as placement edges onto ChainNodes
+    (or onto ``end_label`` nodes: ``Industry`` for 战新 placements)."""
+    query = placement_merge_query(rel_type, start_label, end_label)
     return _run_chunks(driver, query, rows, batch_size, database, None, f"{rel_type} placements")
 
 
@@ -142,7 +158,7 @@ def count_extracted(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, 
         "CALL () { MATCH (m:Mention) RETURN 'mentions' AS k, count(m) AS c "
         "UNION ALL MATCH (t:Technology) RETURN 'technologies' AS k, count(t) AS c "
         "UNION ALL MATCH ()-[r]->() WHERE r.method STARTS WITH 'rule:' RETURN 'text_relations' AS k, count(r) AS c "
-        "UNION ALL MATCH ()-[r:MAPS_TO|IN_NODE|ABOUT]->() WHERE r.method IN ['keyword', 'profile', 'patents'] "
+        "UNION ALL MATCH ()-[r:MAPS_TO|IN_NODE|ABOUT|IN_INDUSTRY]->() WHERE r.method IN ['keyword', 'profile', 'patents', 'sei_ipc'] "
         "RETURN 'placements' AS k, count(r) AS c } RETURN k, c"
     )
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:

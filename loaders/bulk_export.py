@@ -82,6 +82,7 @@ class _FileState:
     handle: IO[str]
     writer: Any
     columns: dict[str, str] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)  # column name -> index in a row
     rows: int = 0
 
 
@@ -151,6 +152,7 @@ class BulkWriter:
         self.out_dir = Path(out_dir)
         self._files: dict[str, _FileState] = {}
         self._seen: dict[str, set[str]] = {}
+        self._expected: dict[str, set[str]] = {}  # keys promised by expect_node, not yet written
         self.manifest = BulkManifest(self.out_dir, source=source)
 
     # -- nodes ------------------------------------------------------------------------------------
@@ -168,6 +170,7 @@ class BulkWriter:
             self.manifest.duplicate_nodes[label] = self.manifest.duplicate_nodes.get(label, 0) + 1
             return False
         seen.add(key)
+        self._expected.get(label, set()).discard(key)
         for extra in extra_labels:
             if SUB_LABELS.get(extra) != label:
                 raise InputError(f"{extra!r} is not a sub-label of {label}; allowed: "
@@ -182,6 +185,15 @@ class BulkWriter:
         """True when a node of ``label`` with this key was already added."""
         return str(key) in self._seen.get(label, ())
 
+    def expect_node(self, label: str, key: Any) -> None:
+        """Promise a node that will be added later (before :meth:`finish`), so relationships may use it now.
+
+        For nodes whose properties are only final at the end (organisations gain aliases as references
+        resolve). :meth:`finish` raises if a promised node never came.
+        """
+        if not self.has_node(label, key):
+            self._expected.setdefault(label, set()).add(str(key))
+
     # -- relationships ----------------------------------------------------------------------------
     def add_relationship(
         self, rel_type: str, start_label: str, start: Any, end_label: str, end: Any,
@@ -191,7 +203,7 @@ class BulkWriter:
         if rel_type not in REL_TYPES:
             raise InputError(f"relationship type {rel_type!r} is not in the allow-list")
         group = f"{rel_type}__{start_label}__{end_label}"
-        if not (self.has_node(start_label, start) and self.has_node(end_label, end)):
+        if not (self._known(start_label, start) and self._known(end_label, end)):
             self.manifest.dangling_relationships[group] = self.manifest.dangling_relationships.get(group, 0) + 1
             return False
         state = self._open(
@@ -200,6 +212,9 @@ class BulkWriter:
         )
         self._write(state, [str(start), str(end), rel_type], props or {}, f"{rel_type} {start}->{end}")
         return True
+
+    def _known(self, label: str, key: Any) -> bool:
+        return self.has_node(label, key) or str(key) in self._expected.get(label, ())
 
     # -- files ------------------------------------------------------------------------------------
     def _open(self, stem: str, fixed: list[str], group: tuple[str, str]) -> _FileState:
@@ -223,10 +238,11 @@ class BulkWriter:
             typ = column_type(value, f"{where}, property {name!r}")
             if name not in state.columns:
                 state.columns[name] = typ
+                state.positions[name] = len(state.fixed) + len(state.positions)
                 row.append("")
-            else:
+            elif state.columns[name] != typ:
                 state.columns[name] = _merge_type(state.columns[name], typ, f"{where}, property {name!r}")
-            idx = len(state.fixed) + list(state.columns).index(name)
+            idx = state.positions[name]
             row[idx] = self._array_text(value) if isinstance(value, list | tuple) else _scalar_text(value)
             if "\n" in row[idx] or "\r" in row[idx]:
                 self.manifest.multiline = True
@@ -249,6 +265,9 @@ class BulkWriter:
 
     def finish(self) -> BulkManifest:
         """Close the data files, write header files, ``manifest.json`` and ``import.args``."""
+        missing = {label: sorted(keys)[:5] for label, keys in self._expected.items() if keys}
+        if missing:
+            raise InputError(f"nodes promised with expect_node were never added: {missing}")
         for stem, state in self._files.items():
             state.handle.close()
             header_path = self.out_dir / f"{stem}.header.csv"

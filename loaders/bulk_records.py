@@ -1,353 +1,329 @@
 """Turn a source directory (the files ``chainkg load`` reads) into bulk-import files.
 
-This is the bulk path's reading side: it streams ``chains/*.yaml``, ``organizations.csv``,
-``patents.csv``, ``licenses.csv``, ``transfers.csv``, ``open_licenses.csv``, ``achievements.jsonl``
-and ``demands.jsonl`` through the loaders' normalisers (:mod:`loaders.normalise`) and hands nodes
-and relationships to a :class:`loaders.bulk_export.BulkWriter`, with the same keys and derived edges
-the Bolt load writes (docs/CONTRACTS.md): IPC ancestors with ``PARENT``, ``MAPS_TO`` by IPC prefix
-(method ``ipc_prefix``, confidence 0.9), ``IN_NODE`` from declared ``chain_nodes``, licence and
-transfer events with the ``LICENSED_TO`` / ``ASSIGNED_TO`` shortcuts and ``HOLDS`` for assignees.
+The bulk path's reading side goes through the same modules as ``chainkg load``: the readers
+(:func:`loaders.readers.open_table`, :func:`~loaders.readers.read_chain_yaml`), header mapping
+(:mod:`loaders.headers`), the row validators (:mod:`loaders.validate`, which normalise every value)
+and organisation resolution (:class:`loaders.resolve.OrgResolver`). Instead of writing over Bolt it
+hands nodes and relationships to a :class:`loaders.bulk_export.BulkWriter`, then adds in Python what
+the Bolt load's derivations (:mod:`graph.derive`) add in Cypher, so an imported store matches a
+loaded one: default tier, province/city codes, ``LOCATED_IN``, ``LICENSED_TO`` / ``ASSIGNED_TO``
+shortcuts, ``HOLDS`` moved to the assignee of a patent's latest transfer, ``methods`` on declared
+``IN_NODE``, and ``MAPS_TO`` by IPC prefix. (``IN_INDUSTRY`` needs the Industry reference nodes of
+``chainkg load-reference``; run the derivations after loading those.)
 
-Rows that fail normalisation are counted per file and left out; run ``chainkg load`` on a sample
-to see the full rejects table. Memory grows with the number of distinct keys (a set per label and
-the name → org_id map), not with the number of rows.
+Memory: organisations are kept until the end (their aliases grow as references resolve), plus one
+key set per label, the holders of transferred patents and the citation pairs — not the rows.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
-from collections import Counter
-from collections.abc import Callable, Iterator
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from graph.errors import InputError
-from loaders import normalise as nz
+from graph.errors import ChainKGError, InputError
+from loaders import normalise as N
 from loaders.bulk_export import BulkManifest, BulkWriter
+from loaders.headers import FILE_SPECS, map_headers
+from loaders.pipeline import find_source_files
+from loaders.readers import open_table, read_chain_yaml
+from loaders.reference import region_records
+from loaders.resolve import OrgResolver, org_node_props
+from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Record, Reject, RowContext, RowRejected
 
 _KIND_LABEL = {"company": "Company", "university": "University", "institute": "Institute", "government": "Government"}
-_SME_SIZES = {"medium", "small", "micro"}
 
 
 @dataclass
 class ExportReport:
-    """What :func:`export_directory` did: the manifest plus rows skipped per file with sample reasons."""
+    """What :func:`export_directory` did: the manifest, rejects (same shape as ``chainkg load``'s) and timings."""
 
     manifest: BulkManifest
     files_read: list[str] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-    reasons: dict[str, str] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+    fatal: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rejected_by_file(self) -> dict[str, int]:
+        """Rejected rows per file (a row with several problems counts once; notes on loaded rows do not count)."""
+        rows: dict[str, set[int]] = defaultdict(set)
+        for r in self.rejects:
+            if "row loaded" not in r.reason:
+                rows[r.file].add(r.row)
+        return {f: len(v) for f, v in sorted(rows.items())}
 
 
-def _event_id(prefix: str, *parts: Any) -> str:
-    text = "|".join("" if p is None else str(p) for p in parts)
-    return f"{prefix}-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+class _BulkLoad:
+    """One export: the writer, the resolver shared by every file, and what derivations need."""
 
-
-def _opt(fn: Callable[[Any], Any], value: Any) -> Any:
-    """Normalise an optional cell: blank → None, otherwise ``fn(value)`` (which may raise ValueError)."""
-    return None if nz.is_blank(value) else fn(value)
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, row) from a UTF-8 CSV or JSONL file; row numbers count data rows from 1."""
-    try:
-        if path.suffix == ".jsonl":
-            with open(path, encoding="utf-8-sig") as fh:
-                for i, line in enumerate(fh, 1):
-                    if line.strip():
-                        yield i, json.loads(line)
-        else:
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                yield from enumerate(csv.DictReader(fh), 1)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"{path}: cannot be read as UTF-8 CSV/JSONL ({e}); convert it to UTF-8 first") from e
-
-
-class _Exporter:
     def __init__(self, src: Path, writer: BulkWriter, report: ExportReport) -> None:
         self.src, self.w, self.report = src, writer, report
-        self.org_by_name: dict[str, str] = {}  # name_norm (and alias norms) -> org_id
-        self.prefixes: list[tuple[str, str]] = []  # (ipc prefix, chain node id)
+        self.resolver = OrgResolver()  # offline: nothing is known before this load
+        self.org_props: dict[str, dict[str, Any]] = {}  # declared organisations, merged like SET n += props
+        self.used_orgs: set[str] = set()  # organisations some written relationship refers to
+        self.prefixes: list[tuple[str, str]] = []  # (IPC string prefix, chain node id)
+        self._by_subclass: dict[str, list[tuple[str, str]]] | None = None  # prefixes grouped by their first 4 chars
+        self.transferred: set[str] = set()  # pub_nos named in transfers.* (their HOLDS wait for the transfers)
+        self.pending_holds: dict[str, list[str]] = defaultdict(list)  # pub_no -> holders from patents.*
+        self.latest_transfer: dict[str, tuple[Any, str, str, str]] = {}  # pub_no -> (date, id, assignor, assignee)
+        self.deferred: list[Link] = []  # citations: the cited patent may come later in the file
+        self.licenses: dict[str, dict[str, Any]] = {}
 
-    # -- helpers ----------------------------------------------------------------------------------
-    def skip(self, file: str, row: int, reason: str) -> None:
-        self.report.skipped[file] += 1
-        self.report.reasons.setdefault(file, f"row {row}: {reason}")
+    # -- writing helpers ------------------------------------------------------------------------
+    def link(self, lk: Link) -> None:
+        for label, key in ((lk.start_label, lk.start), (lk.end_label, lk.end)):
+            if label == "Organization":
+                self.used_orgs.add(key)
+                self.w.expect_node("Organization", key)  # written at the end, with final aliases
+        self.w.add_relationship(lk.rel_type, lk.start_label, lk.start, lk.end_label, lk.end, lk.props)
 
-    def ipc_node(self, code: str) -> None:
+    def ipc(self, code: str) -> None:
         if self.w.has_node("IPC", code):
             return
-        parsed = nz.parse_ipc(code)
+        parsed = N.parse_ipc(code)
         self.w.add_node("IPC", {"code": parsed.code, "level": parsed.level})
         if parsed.parents:
-            self.ipc_node(parsed.parents[0])
+            self.ipc(parsed.parents[0])
             self.w.add_relationship("PARENT", "IPC", parsed.code, "IPC", parsed.parents[0])
 
-    def org_ref(self, raw: Any) -> str:
-        """org_id for a reference (credit code or name); unknown names become stub organisations."""
-        text = str(raw).strip()
-        if nz.looks_like_credit_code(text):
-            try:
-                code = nz.normalise_credit_code(text)
-                if self.w.has_node("Organization", code):
-                    return code
-            except ValueError:
-                pass
-        norm = nz.normalise_org_name(text)
-        org_id = self.org_by_name.get(norm)
-        if org_id is None:
-            org_id = nz.org_id_for_name(norm)
-            kind = nz.guess_org_kind(text)
-            self.w.add_node("Organization", {"org_id": org_id, "name": nz.clean_org_name(text), "name_norm": norm,
-                                             "kind": kind}, [_KIND_LABEL[kind]])
-            self.org_by_name[norm] = org_id
-        return org_id
-
-    def files(self, name: str) -> Path | None:
-        path = self.src / name
-        if path.exists():
-            self.report.files_read.append(name)
-            return path
-        return None
-
-    # -- sources ----------------------------------------------------------------------------------
-    def chains(self) -> None:
-        for path in sorted((self.src / "chains").glob("*.y*ml")):
+    # -- chains and regions ---------------------------------------------------------------------
+    def chains(self, paths: list[Path]) -> None:
+        for path in paths:
             self.report.files_read.append(f"chains/{path.name}")
             try:
-                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-                chain_id, nodes = doc["id"], doc["nodes"]
-            except (yaml.YAMLError, KeyError, TypeError) as e:
-                raise InputError(f"{path}: not a chain definition (needs id, name, nodes): {e}") from e
-            self.w.add_node("Chain", {"chain_id": chain_id, "name": doc.get("name"), "description": doc.get("description")})
-            for node in nodes:
-                covers = []
-                for raw in node.get("ipc") or []:
-                    prefix, code = nz.normalise_ipc_prefix(raw)
-                    self.prefixes.append((prefix, node["id"]))
-                    covers.append((prefix, code))
+                spec = read_chain_yaml(path)
+                prefixes = {n.node_id: list(dict.fromkeys(N.normalise_ipc_prefix(raw) for raw in n.ipc))
+                            for n in spec.nodes}
+            except (ChainKGError, ValueError) as e:
+                self.report.fatal.append(f"chains/{path.name}: {e}")
+                continue
+            self.w.add_node("Chain", {"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
+                                      "source": spec.source})
+            for n in spec.nodes:
                 self.w.add_node("ChainNode", {
-                    "node_id": node["id"], "chain_id": chain_id, "name": node.get("name"),
-                    "segment": node.get("segment"), "keywords": list(node.get("keywords") or []),
-                    "ipc_prefixes": [p for p, _ in covers],
-                })
-                self.w.add_relationship("HAS_NODE", "Chain", chain_id, "ChainNode", node["id"])
-                for _, code in covers:
-                    self.ipc_node(code)
-                    self.w.add_relationship("COVERS_IPC", "ChainNode", node["id"], "IPC", code)
-            for node in nodes:
-                for up in node.get("upstream") or []:
-                    self.w.add_relationship("UPSTREAM_OF", "ChainNode", up, "ChainNode", node["id"])
+                    "node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
+                    "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
+                    "description": n.description})
+                self.w.add_relationship("HAS_NODE", "Chain", spec.chain_id, "ChainNode", n.node_id)
+                for prefix, code in prefixes[n.node_id]:
+                    self.ipc(code)
+                    self.w.add_relationship("COVERS_IPC", "ChainNode", n.node_id, "IPC", code,
+                                            {"source": spec.source, "prefix": prefix})
+                    self.prefixes.append((prefix, n.node_id))
+            for n in spec.nodes:
+                for up in n.upstream:
+                    self.w.add_relationship("UPSTREAM_OF", "ChainNode", up, "ChainNode", n.node_id)
 
-    def organizations(self) -> None:
-        path = self.files("organizations.csv")
-        if not path:
-            return
-        placements: list[tuple[str, str]] = []
-        for i, row in _rows(path):
-            try:
-                name, former = nz.split_former_name(row["name"])
-                norm = nz.normalise_org_name(name)
-                credit = _opt(nz.normalise_credit_code, row.get("credit_code") or row.get("org_id"))
-                kind = _opt(nz.normalise_kind, row.get("kind")) or nz.guess_org_kind(name)
-                size = _opt(nz.normalise_size, row.get("size"))
-                region = _opt(nz.normalise_region, row.get("region"))
-                aliases = former + nz.split_list(row.get("aliases"))
-                props = {
-                    "org_id": credit or nz.org_id_for_name(norm), "name": name, "name_norm": norm,
-                    "credit_code": credit, "kind": kind, "size": size,
-                    "is_sme": kind == "company" and size in _SME_SIZES,
-                    "tier": _opt(nz.normalise_tier, row.get("tier")) or "none",
-                    "region_code": region, "province_code": region and nz.province_code(region),
-                    "city_code": region and nz.city_code(region), "listed_code": row.get("listed_code") or None,
-                    "industry_code": _opt(nz.normalise_industry_code, row.get("industry_code")),
-                    "founded": _opt(nz.normalise_date, row.get("founded")),
-                    "aliases": aliases, "aliases_text": " ".join(aliases) or None,
-                    "profile": row.get("profile") or None, "products": row.get("products") or None,
-                }
-            except (KeyError, ValueError) as e:
-                self.skip("organizations.csv", i, str(e))
-                continue
-            if self.w.add_node("Organization", props, [_KIND_LABEL[kind]]):
-                for n in [norm, *(nz.normalise_org_name(a) for a in aliases)]:
-                    self.org_by_name.setdefault(n, props["org_id"])
-                placements += [(props["org_id"], node) for node in nz.split_list(row.get("chain_nodes"))]
-        for org_id, node in placements:
-            self.w.add_relationship("IN_NODE", "Organization", org_id, "ChainNode", node,
-                                    {"method": "declared", "confidence": 1.0, "source": "organizations.csv",
-                                     "methods": ["declared"]})
+    def regions(self) -> None:
+        nodes, rels = region_records()
+        for node in nodes:
+            self.w.add_node("Region", node)
+        for r in rels:
+            self.w.add_relationship("PART_OF", "Region", r["start"], "Region", r["end"])
 
-    def patents(self) -> None:
-        path = self.files("patents.csv")
-        if not path:
-            return
-        cites: list[tuple[str, str]] = []
-        for i, row in _rows(path):
+    # -- tables ---------------------------------------------------------------------------------
+    def rows(self, kind: str, path: Path) -> Iterator[Record]:
+        """Valid records of one file (rejects go to the report), mapped exactly as ``chainkg load`` maps them."""
+        table = open_table(path)
+        hmap = map_headers(kind, table.header)
+        spec = FILE_SPECS[kind]
+        missing = hmap.missing(spec)
+        if missing:
+            raise InputError(f"{path.name}: missing required column(s) {', '.join(missing)}; a {kind} file needs "
+                             f"{', '.join(spec.required)}; found: {', '.join(table.header)}")
+        validator, key_name = VALIDATORS[kind], RECORD_KEYS[kind]
+        json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
+        first_line: dict[str, int] = {}
+        for src in table.rows:
+            if src.problem:
+                self.report.rejects.append(Reject(path.name, src.line, "", src.problem))
+                continue
+            if isinstance(src.values, dict):
+                row = {json_keys[k]: v for k, v in src.values.items() if k in json_keys}
+            else:
+                row = {hmap.columns[i]: v for i, v in enumerate(src.values or []) if hmap.columns.get(i)}
+            ctx = RowContext(path.name, src.line, self.resolver)
             try:
-                pub_no = nz.normalise_pub_no(row["pub_no"])
-                codes = [nz.parse_ipc(c) for c in nz.split_list(row.get("ipc"))]
-                props = {
-                    "pub_no": pub_no, "title": row.get("title") or None, "abstract": row.get("abstract") or None,
-                    "app_no": _opt(nz.normalise_app_no, row.get("app_no")),
-                    "kind": _opt(nz.normalise_patent_kind, row.get("kind")) or nz.kind_from_pub_no(pub_no),
-                    "status": _opt(nz.normalise_patent_status, row.get("status")) or nz.status_from_pub_no(pub_no)
-                    or "unknown",
-                    "ipc": [c.code for c in codes], "ipc_main": codes[0].code if codes else None,
-                    "filed": _opt(nz.normalise_date, row.get("filed")),
-                    "published": _opt(nz.normalise_date, row.get("published")),
-                    "granted": _opt(nz.normalise_date, row.get("granted")),
-                }
-                applicants = [self.org_ref(a) for a in nz.split_list(row.get("applicants"))]
-                holders = [self.org_ref(h) for h in nz.split_list(row.get("holders"))] or applicants
-            except (KeyError, ValueError) as e:
-                self.skip("patents.csv", i, str(e))
+                rec = validator(row, ctx)
+            except RowRejected as e:
+                self.report.rejects.append(Reject(path.name, src.line, e.field, e.reason))
                 continue
-            if not self.w.add_node("Patent", props):
+            key = rec.node[key_name]
+            if key in first_line and not rec.merged:
+                self.report.rejects.append(Reject(path.name, src.line, key_name,
+                                                  f"duplicate {key_name} {key!r} (first at line {first_line[key]}); row skipped"))
                 continue
-            for org in dict.fromkeys(applicants):
-                self.w.add_relationship("APPLICANT_OF", "Organization", org, "Patent", pub_no)
-            for org in dict.fromkeys(holders):
-                self.w.add_relationship("HOLDS", "Organization", org, "Patent", pub_no)
-            mapped = set()
-            for c in codes:
-                self.ipc_node(c.code)
-                self.w.add_relationship("CLASSIFIED_AS", "Patent", pub_no, "IPC", c.code)
-                for prefix, node in self.prefixes:
-                    if c.code.startswith(prefix) and node not in mapped:
-                        mapped.add(node)
-                        self.w.add_relationship("MAPS_TO", "Patent", pub_no, "ChainNode", node,
-                                                {"method": "ipc_prefix", "confidence": 0.9, "source": "ipc",
-                                                 "evidence": c.code, "methods": ["ipc_prefix"]})
-            for cited in nz.split_list(row.get("cites")):
+            first_line.setdefault(key, src.line)
+            self.report.rejects += ctx.notes
+            yield rec
+
+    def table(self, kind: str, path: Path) -> None:
+        self.report.files_read.append(path.name)
+        try:
+            for rec in self.rows(kind, path):
+                self.record(kind, path.name, rec)
+        except ChainKGError as e:
+            # Like `chainkg load`, a file that cannot be read is fatal for that file only.
+            self.report.fatal.append(str(e))
+
+    def record(self, kind: str, file: str, rec: Record) -> None:
+        if rec.label == "Organization":
+            props = self.org_props.setdefault(rec.node["org_id"], {})
+            props.update({k: v for k, v in rec.node.items() if v is not None})
+            props["_extra"] = rec.extra_labels
+            links = rec.links
+        else:
+            missing = [r for r in rec.refs if r.label != "Patent" or kind != "patents"]
+            missing = [r for r in missing if not self.w.has_node(r.label, r.key)]
+            required = next((r for r in missing if r.required), None)
+            if required:
+                self.report.rejects.append(Reject(file, rec.line, required.field, f"unknown {required.label} "
+                                                  f"{required.key!r}: not in this load; add it to the source files"))
+                return
+            for r in missing:
+                if r.report:
+                    self.report.rejects.append(Reject(file, rec.line, r.field,
+                                                      f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
+            gone = {(r.label, r.key) for r in missing}
+            links = [lk for lk in rec.links if (lk.end_label, lk.end) not in gone and (lk.start_label, lk.start) not in gone]
+            self.w.add_node(rec.label, rec.node, rec.extra_labels)
+        for code in rec.ipc_codes:
+            self.ipc(code)
+        if rec.label == "Patent":
+            self.patent_derived(rec)
+        for lk in links:
+            if lk.rel_type == "CITES":
+                self.deferred.append(lk)
+            elif lk.rel_type == "HOLDS" and lk.end in self.transferred and rec.label == "Patent":
+                self.pending_holds[lk.end].append(lk.start)
+            elif lk.rel_type == "IN_NODE" and (lk.props or {}).get("method") == "declared":
+                self.link(Link(lk.rel_type, lk.start_label, lk.start, lk.end_label, lk.end,
+                               {**(lk.props or {}), "methods": ["declared"]}))
+            else:
+                self.link(lk)
+        if rec.label in ("License", "Transfer"):
+            self.event_derived(rec)
+
+    # -- derivations (graph/derive.py, in Python) -----------------------------------------------
+    def _prefixes_for(self, code: str) -> list[tuple[str, str]]:
+        # Chain prefixes are mostly subclass-level or finer (H01M4/…): group them by the first four
+        # characters so each code is compared with a handful of prefixes, not the whole library.
+        if self._by_subclass is None:
+            self._by_subclass = defaultdict(list)
+            for prefix, node_id in self.prefixes:
+                self._by_subclass[prefix[:4] if len(prefix) >= 4 else ""].append((prefix, node_id))
+        return self._by_subclass.get(code[:4], []) + self._by_subclass.get("", [])
+
+    def patent_derived(self, rec: Record) -> None:
+        pub_no, codes = rec.node["pub_no"], rec.node.get("ipc") or []
+        evidence: dict[str, str] = {}
+        for code in codes:
+            for prefix, node_id in self._prefixes_for(code):
+                if code.startswith(prefix):
+                    evidence[node_id] = min(code, evidence.get(node_id, code))
+        for node_id, ev in evidence.items():
+            self.w.add_relationship("MAPS_TO", "Patent", pub_no, "ChainNode", node_id, {
+                "confidence": 0.9, "method": "ipc_prefix", "methods": ["ipc_prefix"], "source": "ipc_prefix",
+                "evidence": f"IPC {ev}", "ipc": ev})
+
+    def event_derived(self, rec: Record) -> None:
+        by_type = {lk.rel_type: lk for lk in rec.links}
+        node = rec.node
+        if rec.label == "License" and {"LICENSOR", "LICENSEE"} <= set(by_type):
+            self.link(Link("LICENSED_TO", "Organization", by_type["LICENSOR"].start, "Organization",
+                           by_type["LICENSEE"].end, {"license_id": node["license_id"], "date": node.get("date"),
+                                                     "type": node.get("type"), "pub_no": node.get("pub_no")}))
+        if rec.label == "Transfer" and {"ASSIGNOR", "ASSIGNEE"} <= set(by_type):
+            a, b = by_type["ASSIGNOR"].start, by_type["ASSIGNEE"].end
+            self.link(Link("ASSIGNED_TO", "Organization", a, "Organization", b,
+                           {"transfer_id": node["transfer_id"], "date": node.get("date"), "mode": node.get("mode"),
+                            "pub_no": node.get("pub_no")}))
+            pub = node["pub_no"]
+            mine = (node.get("date") or dt.date.min, node["transfer_id"], a, b)
+            best = self.latest_transfer.get(pub)
+            if best is None or mine[:2] > best[:2]:
+                self.latest_transfer[pub] = mine
+
+    def scan_transferred(self, path: Path) -> None:
+        """Publication numbers named in the transfers file (cheap pass, no resolution)."""
+        try:
+            table = open_table(path)
+            hmap = map_headers("transfers", table.header)
+            col = next((i for i, c in hmap.columns.items() if c == "pub_no"), None)
+            key = hmap.canonical.get("pub_no")
+            for src in table.rows:
+                raw = src.values.get(key) if isinstance(src.values, dict) else (
+                    src.values[col] if src.values and col is not None and col < len(src.values) else None)
                 try:
-                    cites.append((pub_no, nz.normalise_pub_no(cited)))
-                except ValueError:
-                    self.skip("patents.csv", i, f"cites: not a publication number {cited!r}")
-        # Cited patents may come later in the file, so citations are written after all patents.
-        for a, b in cites:
-            self.w.add_relationship("CITES", "Patent", a, "Patent", b)
-
-    def events(self, file: str, label: str, key: str, roles: tuple[str, str], shortcut: str,
-               normalise_row: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-        path = self.files(file)
-        if not path:
-            return
-        src_col, dst_col = ("licensor", "licensee") if label == "License" else ("assignor", "assignee")
-        for i, row in _rows(path):
-            try:
-                pub_no = nz.normalise_pub_no(row["pub_no"])
-                start, end = self.org_ref(row[src_col]), self.org_ref(row[dst_col])
-                props = normalise_row(row)
-                props[key] = row.get(key) or _event_id(key[:3].upper(), pub_no, start, end, props.get("date"))
-            except (KeyError, ValueError) as e:
-                self.skip(file, i, str(e))
-                continue
-            if not self.w.has_node("Patent", pub_no):
-                self.skip(file, i, f"patent {pub_no} is not in patents.csv")
-                continue
-            if not self.w.add_node(label, props):
-                continue
-            eid = props[key]
-            self.w.add_relationship(roles[0], "Organization", start, label, eid)
-            self.w.add_relationship(roles[1], label, eid, "Organization", end)
-            self.w.add_relationship("OF", label, eid, "Patent", pub_no)
-            extra = {k: props.get(k) for k in ("date", "type", "mode")}
-            self.w.add_relationship(shortcut, "Organization", start, "Organization", end,
-                                    {key: eid, "pub_no": pub_no, **extra})
-            if label == "Transfer":
-                self.w.add_relationship("HOLDS", "Organization", end, "Patent", pub_no)
-
-    def open_licenses(self) -> None:
-        path = self.files("open_licenses.csv")
-        if not path:
-            return
-        for i, row in _rows(path):
-            try:
-                pub_no = nz.normalise_pub_no(row["pub_no"])
-                props = {"offer_id": row.get("offer_id") or _event_id("OFF", pub_no, row.get("declared")),
-                         "fee_terms": row.get("fee_terms") or None, "field_of_use": row.get("field_of_use") or None,
-                         "declared": _opt(nz.normalise_date, row.get("declared")), "pub_no": pub_no}
-            except (KeyError, ValueError) as e:
-                self.skip("open_licenses.csv", i, str(e))
-                continue
-            if self.w.has_node("Patent", pub_no) and self.w.add_node("OpenLicenseOffer", props):
-                self.w.add_relationship("OFFERED", "Patent", pub_no, "OpenLicenseOffer", props["offer_id"])
-            elif not self.w.has_node("Patent", pub_no):
-                self.skip("open_licenses.csv", i, f"patent {pub_no} is not in patents.csv")
-
-    def texts(self) -> None:
-        for file, label, key, owner_col, owner_rel in (
-            ("achievements.jsonl", "Achievement", "ach_id", "owner", "OWNS"),
-            ("demands.jsonl", "Demand", "demand_id", "poster", "POSTED"),
-        ):
-            path = self.files(file)
-            if not path:
-                continue
-            for i, row in _rows(path):
-                try:
-                    props = {key: row.get(key) or _event_id(key[:3].upper(), row["title"], row["description"]),
-                             "title": row["title"], "description": row["description"]}
-                    extra: list[str] = []
-                    if label == "Achievement":
-                        props |= {"trl": _opt(nz.normalise_trl, row.get("trl")), "field": row.get("field") or None,
-                                  "transfer_modes": nz.split_list(row.get("transfer_modes"))}
-                    else:
-                        props |= {"kind": _opt(nz.normalise_demand_kind, row.get("kind")) or "demand",
-                                  "budget": _opt(nz.normalise_amount, row.get("budget")),
-                                  "deadline": _opt(nz.normalise_date, row.get("deadline"))}
-                        extra = ["Challenge"] if props["kind"] == "challenge" else []
-                    owner = _opt(self.org_ref, row.get(owner_col))
-                except (KeyError, ValueError) as e:
-                    self.skip(file, i, str(e))
+                    self.transferred.add(N.normalise_pub_no(raw))
+                except (ValueError, TypeError):
                     continue
-                if not self.w.add_node(label, props, extra):
-                    continue
-                if owner:
-                    self.w.add_relationship(owner_rel, "Organization", owner, label, props[key])
-                for ref in nz.split_list(row.get("patents")):
-                    self.w.add_relationship("BACKED_BY", label, props[key], "Patent", nz.normalise_pub_no(ref))
-                for who in nz.split_list(row.get("responders")):
-                    self.w.add_relationship("RESPONDED", "Organization", self.org_ref(who), label, props[key])
+        except ChainKGError:
+            return  # the transfers pass reports the problem
 
-
-def _license_props(row: dict[str, Any]) -> dict[str, Any]:
-    return {"type": _opt(nz.normalise_license_type, row.get("type")), "date": _opt(nz.normalise_date, row.get("date")),
-            "fee": _opt(nz.normalise_amount, row.get("fee")), "record_no": row.get("record_no") or None}
-
-
-def _transfer_props(row: dict[str, Any]) -> dict[str, Any]:
-    return {"mode": _opt(nz.normalise_transfer_mode, row.get("mode")), "date": _opt(nz.normalise_date, row.get("date")),
-            "record_no": row.get("record_no") or None}
+    def finish(self) -> None:
+        for lk in self.deferred:  # every patent is known now
+            self.link(lk)
+        # HOLDS of transferred patents: the assignee of the latest transfer holds it; its assignor no longer does.
+        for pub, holders in self.pending_holds.items():
+            last = self.latest_transfer.get(pub)
+            keep = [h for h in dict.fromkeys(holders) if not (last and h == last[2] and h != last[3])]
+            for h in keep:
+                self.link(Link("HOLDS", "Organization", h, "Patent", pub))
+        for pub, (_d, _id, _a, assignee) in self.latest_transfer.items():
+            if assignee not in self.pending_holds.get(pub, []):
+                self.link(Link("HOLDS", "Organization", assignee, "Patent", pub))
+        for org_id in list(self.org_props) + [o for o in self.resolver.orgs if o in self.used_orgs
+                                               and o not in self.org_props]:
+            entry = self.resolver.orgs[org_id]
+            props = {**org_node_props(entry), **self.org_props.get(org_id, {})}
+            extra = props.pop("_extra", (_KIND_LABEL.get(entry.kind, "Company"),))
+            aliases = sorted(entry.aliases)  # final: references may have added spellings
+            props["aliases"], props["aliases_text"] = aliases, " ".join(aliases)
+            if props.get("tier") is None:
+                props["tier"] = "none"
+            region = props.get("region_code")
+            if region:
+                props["province_code"] = N.province_code(region)
+                props["city_code"] = N.city_code(region)
+            self.w.add_node("Organization", props, extra)
+            if region and self.w.has_node("Region", region):
+                self.w.add_relationship("LOCATED_IN", "Organization", org_id, "Region", region)
 
 
 def export_directory(src: Path | str, out_dir: Path | str) -> ExportReport:
-    """Read every known source file in ``src`` and write importer CSV files to ``out_dir``.
+    """Read every known source file in ``src`` (as ``chainkg load`` would) and write importer CSV files to ``out_dir``.
 
     Raises InputError when ``src`` is not a directory or holds none of the known files, or when
-    ``out_dir`` already holds an export (delete it first: the importer reads whole directories).
+    ``out_dir`` already holds an export (the importer reads whole directories). Rejected rows are in
+    ``report.rejects``; files that could not be read at all in ``report.fatal``.
     """
+    t0 = time.perf_counter()
     src, out = Path(src), Path(out_dir)
     if not src.is_dir():
         raise InputError(f"{src} is not a directory; pass the folder you would give to `chainkg load`")
     if (out / "manifest.json").exists() or (out / "nodes").exists():
         raise InputError(f"{out} already holds bulk files; remove it or choose another output directory")
+    chains, tables = find_source_files(src)
+    if not chains and not tables:
+        raise InputError(f"{src} holds none of the known source files (chains/*.yaml, organizations.csv, patents.csv …)")
     writer = BulkWriter(out, source=str(src.resolve()))
     report = ExportReport(writer.manifest)
-    ex = _Exporter(src, writer, report)
-    ex.chains()
-    ex.organizations()
-    ex.patents()
-    ex.events("licenses.csv", "License", "license_id", ("LICENSOR", "LICENSEE"), "LICENSED_TO", _license_props)
-    ex.events("transfers.csv", "Transfer", "transfer_id", ("ASSIGNOR", "ASSIGNEE"), "ASSIGNED_TO", _transfer_props)
-    ex.open_licenses()
-    ex.texts()
-    if not report.files_read:
-        raise InputError(f"{src} holds none of the known source files (organizations.csv, patents.csv, chains/*.yaml, …)")
+    load = _BulkLoad(src, writer, report)
+    load.chains(chains)
+    if any(kind == "organizations" for kind, _ in tables):
+        load.regions()  # `chainkg load` writes the Region reference with an organisations file too
+    for kind, path in tables:
+        if kind == "transfers":
+            load.scan_transferred(path)
+    for kind, path in tables:
+        load.table(kind, path)
+    load.finish()
     report.manifest = writer.finish()
+    report.seconds = time.perf_counter() - t0
     return report

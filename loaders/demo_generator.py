@@ -40,7 +40,7 @@ DATA_FILES = (
     "organizations.csv", "patents.csv", "licenses.csv", "transfers.csv", "open_licenses.csv",
     "achievements.jsonl", "demands.jsonl",
 )
-ORG_COLUMNS = ("org_id", "credit_code", "name", "kind", "size", "tier", "region", "industry_code",
+ORG_COLUMNS = ("credit_code", "name", "kind", "size", "tier", "region", "industry_code",
                "founded", "aliases", "profile", "products", "chain_nodes")
 PATENT_COLUMNS = ("pub_no", "app_no", "title", "abstract", "applicants", "holders", "ipc", "filed",
                   "published", "granted", "kind", "status", "cites")
@@ -158,7 +158,7 @@ IPC_SAMPLES: dict[str, tuple[str, ...]] = {
     "G05B15/": ("G05B15/02",),
     "F16H1/32": ("F16H1/32",), "F16H49/": ("F16H49/00",), "F16H1/28": ("F16H1/28",), "H02K11/": ("H02K11/21", "H02K11/33"),
     "H02K7/": ("H02K7/116", "H02K7/10"), "H02P6/": ("H02P6/08", "H02P6/17"), "H02P27/": ("H02P27/06",),
-    "B25J9/16": ("B25J9/16",), "G05B19/4": ("G05B19/414", "G05B19/4155"), "G01L5/": ("G01L5/16", "G01L5/22"),
+    "B25J9/16": ("B25J9/16",), "G05B19/414": ("G05B19/414",), "G05B19/4155": ("G05B19/4155",), "G01L5/": ("G01L5/16", "G01L5/22"),
     "G01D5/": ("G01D5/347", "G01D5/244"), "B25J13/08": ("B25J13/08",), "G06T7/": ("G06T7/00", "G06T7/73"),
     "G06V10/": ("G06V10/82",), "G06V20/": ("G06V20/64",), "F16C19/": ("F16C19/36",), "F16C33/": ("F16C33/58",),
     "B25J15/": ("B25J15/00", "B25J15/06", "B25J15/08"), "B25J18/": ("B25J18/00",), "B25J17/": ("B25J17/00", "B25J17/02"),
@@ -182,7 +182,7 @@ IPC_SAMPLES: dict[str, tuple[str, ...]] = {
     "H10K30/57": ("H10K30/57",), "H10F19/": ("H10F19/00", "H10F19/80"), "H02S30/": ("H02S30/00",),
     "H02S40/": ("H02S40/30", "H02S40/42"), "H02M7/48": ("H02M7/48", "H02M7/483"), "H02J3/38": ("H02J3/38",),
     "H02J3/46": ("H02J3/46",), "H02S20/32": ("H02S20/32",), "F24S30/": ("F24S30/425", "F24S30/00"),
-    "H02S10/": ("H02S10/00",), "H02S20/2": ("H02S20/22", "H02S20/23", "H02S20/25"), "E04D13/18": ("E04D13/18",),
+    "H02S10/": ("H02S10/00",), "H02S20/22": ("H02S20/22",), "H02S20/23": ("H02S20/23",), "E04D13/18": ("E04D13/18",),
     "H02J7/35": ("H02J7/35",), "H02S50/": ("H02S50/00", "H02S50/10"), "B08B1/": ("B08B1/00",),
     "C12N5/": ("C12N5/07", "C12N5/0735", "C12N5/10"), "C12M1/": ("C12M1/00", "C12M1/36"), "C12M3/": ("C12M3/00", "C12M3/06"),
     "B01D15/": ("B01D15/08", "B01D15/38"), "B01J20/": ("B01J20/26", "B01J20/281"),
@@ -311,10 +311,6 @@ class Org:
     def is_sme(self) -> bool:
         return self.kind == "company" and self.size != "large"
 
-    @property
-    def org_id(self) -> str:
-        return self.credit_code or f"DEMO-ORG-{self.idx:05d}"
-
 
 class NameFactory:
     """Unique invented brand names from syllable pairs (deterministic for the rng)."""
@@ -412,13 +408,16 @@ def build_organizations(rng: random.Random, nodes: list[ChainNode], scale: float
     for i, body in enumerate(GOVERNMENT_BODIES):
         region = tuple(REGIONS)[(i * 5) % len(REGIONS)]
         add(name=body, kind="government", size="large", tier="none", region=region, chain_id=None, nodes=[])
-    academics = [o.idx for o in orgs if o.kind in ("university", "institute")]
+    academics = [o for o in orgs if o.kind in ("university", "institute")]
     for o in orgs:
         if o.kind == "company":
-            o.founded = _date_between(rng, dt.date(1992 if o.size == "large" else 2003, 1, 1), dt.date(2021, 12, 31))
+            end = dt.date(2012 if o.size == "large" else 2021, 12, 31)
+            o.founded = _date_between(rng, dt.date(1992 if o.size == "large" else 2003, 1, 1), end)
             o.products = _products(rng, nodes, o.nodes)
-            if rng.random() < 0.6:
-                o.partners = rng.sample(academics, k=rng.randint(1, 2))
+            # Co-development partners work on the same chain.
+            same_chain = [a.idx for a in academics if any(n.startswith(f"{o.chain_id}.") for n in a.nodes)]
+            if same_chain and rng.random() < 0.6:
+                o.partners = rng.sample(same_chain, k=min(len(same_chain), rng.randint(1, 2)))
         elif o.kind in ("university", "institute"):
             o.founded = _date_between(rng, dt.date(1952, 1, 1), dt.date(2015, 12, 31))
         else:
@@ -525,7 +524,7 @@ class DemoWriter:
             self.smes_by_node[n.node_id] = [o.idx for o in cands if o.is_sme]
         self.neighbours = {n.node_id: [*n.upstream, *(m.node_id for m in self.nodes if n.node_id in m.upstream)]
                            for n in self.nodes}
-        self.recent: dict[str, deque[str]] = {n.node_id: deque(maxlen=40) for n in self.nodes}
+        self.recent: dict[str, deque[tuple[str, dt.date]]] = {n.node_id: deque(maxlen=40) for n in self.nodes}
         self.licensees: set[int] = set()
         self.subsidiaries: dict[int, list[int]] = {}
         for o in self.orgs:
@@ -593,7 +592,9 @@ class DemoWriter:
                 codes.append(rng.choice(full_ipc_codes(rng.choice(other.ipc))))
             codes = list(dict.fromkeys(codes))
             recent = self.recent[node.node_id]
-            cites = rng.sample(list(recent), k=min(len(recent), rng.choice((0, 0, 1, 2, 3)))) if recent else []
+            # Only earlier filings can be cited (filing dates carry a little jitter).
+            earlier = [pn for pn, f in recent if f <= filed]
+            cites = rng.sample(earlier, k=min(len(earlier), rng.choice((0, 0, 1, 2, 3)))) if earlier else []
             holders = [holder.idx]
             transfer = self._maybe_transfer(holder, node, pub_no, filed, granted, status)
             if transfer is not None:
@@ -604,7 +605,7 @@ class DemoWriter:
                 published.isoformat() if published else "", granted.isoformat() if granted else "",
                 kind, status, ";".join(cites)))
             self.counts.patents += 1
-            recent.append(pub_no)
+            recent.append((pub_no, filed))
             owner = self.orgs[holders[0]]
             owner.n_patents += 1
             if len(owner.samples) < 6:
@@ -748,7 +749,8 @@ class DemoWriter:
         for o in self.orgs:
             industry = (CHAIN_INDUSTRY[o.chain_id][self.lookup[o.nodes[0]].segment]
                         if o.kind == "company" and o.chain_id in CHAIN_INDUSTRY else KIND_INDUSTRY.get(o.kind, ""))
-            out.writerow((o.credit_code or o.org_id, o.credit_code, o.name, o.kind, o.size, o.tier, o.region, industry,
+            # No org_id column: the loader derives it (credit code, else a hash of the normalised name).
+            out.writerow((o.credit_code, o.name, o.kind, o.size, o.tier, o.region, industry,
                           o.founded.isoformat(), o.alias, profile_text(rng, o, self.orgs, self.lookup),
                           ";".join(o.products), ";".join(o.nodes) if o.declared else ""))
             self.counts.organizations += 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,25 +240,24 @@ class Loader:
         self.resolver.begin()
         try:
             self._validate(kind, path, fr, spool, rejects)
-            final, used_orgs = self._check_references(kind, fr, spool, rejects)
+            routed = self._check_references(kind, fr, spool, rejects)
         except ChainKGError as e:
             fr.fatal = str(e)
-            spool.close()
             self.resolver.rollback()  # nothing of this file is written, so nothing of it is known
             del self.resolver.merges[merges_before:]
             return
+        finally:
+            spool.close()
         self.report.rejects += rejects
         fr.rejected = len({r.row for r in rejects if "row loaded" not in r.reason})
         file_merges = self.resolver.merges[merges_before:]
         self.report.merges += file_merges
         fr.merged = len(file_merges)
         try:
-            self._write(kind, fr, final, used_orgs)
+            self._write(kind, fr, routed)
         except ChainKGError as e:
             fr.fatal = f"{path.name}: {e}"
-        finally:
-            spool.close()
-            final.close()
+            routed.close()
         fr.seconds = time.perf_counter() - t0
 
     def _validate(self, kind: str, path: Path, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> None:
@@ -306,7 +305,7 @@ class Loader:
         if label:
             self.batch_keys[label] |= set(first_line)
 
-    def _check_references(self, kind: str, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> tuple[_Spool, set[str]]:
+    def _check_references(self, kind: str, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> _Routed:
         # Which referenced keys exist neither in this load nor in the graph?
         wanted: dict[str, set[str]] = defaultdict(set)
         for rec in spool:
@@ -314,8 +313,9 @@ class Loader:
                 if ref.key not in self.batch_keys[ref.label]:
                     wanted[ref.label].add(ref.key)
         found = {label: existing_keys(self.driver, label, keys, database=self.database) for label, keys in wanted.items()}
-        final = _Spool()
-        used_orgs: set[str] = set()
+        # Second pass: drop what points nowhere and route nodes and links into one spool per write
+        # group (plain tuples: cheap to pickle, and each group is then read exactly once).
+        routed = _Routed()
         for rec in spool:
             missing = [r for r in rec.refs if r.key in wanted[r.label] and r.key not in found[r.label]]
             if any(r.required for r in missing):
@@ -327,33 +327,22 @@ class Loader:
             for r in missing:
                 if r.report:
                     rejects.append(Reject(fr.file, rec.line, r.field, f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
-            if gone:
-                kept = [lk for lk in rec.links if (lk.end_label, lk.end) not in gone and (lk.start_label, lk.start) not in gone]
-                fr.dropped_links += len(rec.links) - len(kept)
-                rec.links = kept
+            routed.node(rec.label, rec.extra_labels, rec.node)
+            routed.ipc.update(rec.ipc_codes)
             for lk in rec.links:
-                if lk.start_label == "Organization":
-                    used_orgs.add(lk.start)
-                if lk.end_label == "Organization":
-                    used_orgs.add(lk.end)
-            final.add(rec)
-        return final, used_orgs
+                if (lk.end_label, lk.end) in gone or (lk.start_label, lk.start) in gone:
+                    fr.dropped_links += 1
+                    continue
+                routed.link(lk)
+        return routed
 
-    def _write(self, kind: str, fr: FileReport, final: _Spool, used_orgs: set[str]) -> None:
-        created = self.resolver.take_created(used_orgs)
+    def _write(self, kind: str, fr: FileReport, routed: _Routed) -> None:
+        created = self.resolver.take_created(routed.used_orgs)
         self.write_orgs(created)
         fr.created_orgs = len(created)
-        ipc: set[str] = set()
-        groups: Counter[tuple[str, tuple[str, ...]]] = Counter()
-        link_groups: set[tuple[str, str, str, str | None]] = set()
-        for rec in final:
-            ipc.update(rec.ipc_codes)
-            groups[(rec.label, rec.extra_labels)] += 1
-            for lk in rec.links:
-                link_groups.add((lk.rel_type, lk.start_label, lk.end_label, lk.merge_key))
-        self.write_ipc_codes(ipc)
+        self.write_ipc_codes(routed.ipc)
         done = 0
-        total = final.count
+        total = routed.node_count
 
         def tick(_i: int, n: int) -> None:
             nonlocal done
@@ -361,26 +350,48 @@ class Loader:
             if self.progress:
                 self.progress(fr.file, "write", done, total)
 
-        for (label, extra), _n in sorted(groups.items()):
-            fr.loaded += self._nodes(label, (r.node for r in final if r.label == label and r.extra_labels == extra),
-                                     extra, on_chunk=tick)
-        for rel_type, start, end, mkey in sorted(link_groups, key=lambda g: (g[0], g[1], g[2], g[3] or "")):
-            rows = (_link_row(lk) for r in final for lk in r.links
-                    if (lk.rel_type, lk.start_label, lk.end_label, lk.merge_key) == (rel_type, start, end, mkey))
-            self._rels(rel_type, start, end, rows, mkey)
+        for (label, extra), rows in sorted(routed.nodes.items()):
+            fr.loaded += self._nodes(label, iter(rows), extra, on_chunk=tick)
+        for (rel_type, start, end, mkey), rows in sorted(routed.links.items(), key=lambda g: (*g[0][:3], g[0][3] or "")):
+            self._rels(rel_type, start, end, ({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey)
         if kind == "organizations":
-            for rec in final:
-                self.resolver.orgs[rec.node["org_id"]].in_graph = True
+            for rows in routed.nodes.values():
+                for node in rows:
+                    self.resolver.orgs[node["org_id"]].in_graph = True
         updates = self.resolver.take_alias_updates()
         if updates:
             self._nodes("Organization", ({"org_id": e.org_id, "aliases": sorted(e.aliases),
                                           "aliases_text": " ".join(sorted(e.aliases))} for e in updates))
         if self.progress:
             self.progress(fr.file, "write", total, total)
+        routed.close()
 
 
-def _link_row(lk: Link) -> dict[str, Any]:
-    return {"start": lk.start, "end": lk.end, "props": lk.props or {}}
+class _Routed:
+    """One file's validated output, split into spools by write group."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[tuple[str, tuple[str, ...]], _Spool] = {}
+        self.links: dict[tuple[str, str, str, str | None], _Spool] = {}
+        self.ipc: set[str] = set()
+        self.used_orgs: set[str] = set()
+        self.node_count = 0
+
+    def node(self, label: str, extra: tuple[str, ...], props: dict[str, Any]) -> None:
+        self.nodes.setdefault((label, extra), _Spool()).add(props)
+        self.node_count += 1
+
+    def link(self, lk: Link) -> None:
+        key = (lk.rel_type, lk.start_label, lk.end_label, lk.merge_key)
+        self.links.setdefault(key, _Spool()).add((lk.start, lk.end, lk.props))
+        if lk.start_label == "Organization":
+            self.used_orgs.add(lk.start)
+        if lk.end_label == "Organization":
+            self.used_orgs.add(lk.end)
+
+    def close(self) -> None:
+        for spool in (*self.nodes.values(), *self.links.values()):
+            spool.close()
 
 
 def load_directory(

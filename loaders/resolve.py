@@ -141,6 +141,8 @@ class OrgResolver:
             if display != found.name:
                 self._report(Merge(file, line, found.org_id, found.name, display, how))
             if credit_code and not found.credit_code:
+                # a name-only organisation (e.g. created from patents earlier) gains its credit code
+                self._report(Merge(file, line, found.org_id, found.name, credit_code, how))
                 found.credit_code = credit_code
                 self.by_credit.setdefault(credit_code, found.org_id)
             for a in aliases:

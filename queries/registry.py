@@ -364,7 +364,7 @@ def explain_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", *
 
     def walk(plan: Any) -> None:
         ops.append(plan["operatorType"] if isinstance(plan, dict) else plan.operator_type)
-        for child in plan["children"] if isinstance(plan, dict) else plan.children:
+        for child in plan.get("children", []) if isinstance(plan, dict) else plan.children:
             walk(child)
 
     walk(summary.plan)

@@ -47,7 +47,7 @@ def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j
     write_nodes(driver, "Chain", [{"chain_id": p + "ch", "name": p + "测试链"}], **kw)
     nodes = [
         ("A", "锂资源", "upstream", ["锂矿"]),
-        ("B", "正极材料", "midstream", ["正极", "磷酸铁锂"]),
+        ("B", "正极材料", "midstream", [p + "kw"]),
         ("C", "整车", "downstream", ["整车"]),
         ("D", "储能", "downstream", ["储能电站"]),
     ]
@@ -88,7 +88,7 @@ def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j
     write_nodes(driver, "IPC", [{"code": p + c, "level": "subgroup"} for c in ipc_of.values()], **kw)
     write_nodes(
         driver, "Patent",
-        [{"pub_no": p + pn, "title": f"{p}{pn} 一种正极材料" if n == "B" else f"{p}{pn} 专利", "status": st, "kind": "invention",
+        [{"pub_no": p + pn, "title": f"{p}{pn} 一种{p}kw材料" if n == "B" else f"{p}{pn} 专利", "status": st, "kind": "invention",
           "filed": filed, "ipc": [p + ipc_of[n]], "ipc_main": p + ipc_of[n]} for pn, (n, _h, _a, st) in patents.items()],
         **kw,
     )
@@ -128,10 +128,10 @@ def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j
                         start_label="Organization", end_label="Organization", **kw)
     write_nodes(driver, "OpenLicenseOffer", [{"offer_id": p + "OF1", "fee_terms": "1% 销售额", "declared": dt.date(2024, 1, 1)}], **kw)
     write_relationships(driver, "OFFERED", [{"start": p + "P6", "end": p + "OF1"}], start_label="Patent", end_label="OpenLicenseOffer", **kw)
-    write_nodes(driver, "Demand", [{"demand_id": p + "DM1", "title": "寻求高镍正极技术", "description": "需要正极材料包覆工艺", "kind": "demand"}], **kw)
+    write_nodes(driver, "Demand", [{"demand_id": p + "DM1", "title": f"寻求{p}kw技术", "description": "需要新工艺", "kind": "demand"}], **kw)
     write_relationships(driver, "POSTED", [{"start": p + "S4", "end": p + "DM1"}], start_label="Organization", end_label="Demand", **kw)
     write_nodes(driver, "Achievement", [
-        {"ach_id": p + "AC1", "title": "正极材料包覆技术", "description": "成熟工艺", "trl": 6},
+        {"ach_id": p + "AC1", "title": f"{p}kw包覆技术", "description": "成熟工艺", "trl": 6},
         {"ach_id": p + "AC2", "title": "实验室正极新体系", "description": "早期", "trl": 3},
     ], **kw)
     write_relationships(driver, "OWNS", [{"start": p + "U1", "end": p + a} for a in ("AC1", "AC2")],

@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 SEGMENTS = ("upstream", "midstream", "downstream")
-# Section, class, subclass, optional main group and (possibly partial) subgroup: H02S, B25J9/, H01M10/0525.
-IPC_PREFIX = re.compile(r"^[A-H]\d{2}[A-Z](\d{1,4}/(\d{1,6})?)?$")
+# A subclass, a main group with its slash, or a full code: H02S, B25J9/, H01M10/0525 (no partial subgroups).
+IPC_PREFIX = re.compile(r"^[A-H]\d{2}[A-Z](\d{1,4}/(\d{2,6})?)?$")
 
 
 def upstream_cycle(nodes: list[dict[str, Any]]) -> list[str] | None:

@@ -94,9 +94,8 @@ def test_graph_from_result_columns_and_segment_layout():
 
 
 def test_param_form_reads_registry_headers():
-    from app.ui.params import declared_params
-
     import queries.registry as reg
+    from app.ui.params import declared_params
     for q in reg.list_queries():
         declared = declared_params(q)
         assert [p["name"] for p in declared] == [p.name for p in q.params]
@@ -236,11 +235,12 @@ def test_chain_map_tier_filter_changes_result(demo_graph):
 @pytest.mark.neo4j
 def test_chain_map_node_choice_shows_detail(demo_graph):
     at = open_page("chain_map")
-    choices = [o for o in at.selectbox(key="cm_node").options if o != "—"]
-    assert choices
-    at.selectbox(key="cm_node").select_index(1).run()
+    assert len(at.selectbox(key="cm_node").options) > 1
+    at.selectbox(key="cm_node").set_value("nev_battery.cathode").run()
     no_exception(at)
-    assert any(s.value.startswith("节点详情") for s in at.subheader)
+    assert any(s.value.startswith("节点详情: 正极材料") for s in at.subheader)
+    fields = next(df for df in frames(at) if list(df.columns) == ["field", "value"])
+    assert "nev_battery.cathode" in set(fields["value"])
 
 
 @pytest.mark.neo4j

@@ -86,12 +86,18 @@ def test_every_relationship_end_exists_in_a_node_file_of_its_id_space(export):
             assert row[1] in ids[end_label], f"{group}: end {row[1]} has no node"
 
 
-def test_node_keys_are_unique_and_duplicates_are_counted(export):
+def test_node_keys_are_unique_and_a_repeated_organisation_row_is_rejected_like_chainkg_load(export):
     out, report = export
     manifest = read_manifest(out)
     for label, keys in _node_ids(out, manifest).items():
         assert len(keys) == len(set(keys)), label
-    assert manifest["duplicate_nodes"] == {"Organization": 1}  # 苏州小电池 appears twice in organizations.csv
+    assert manifest["duplicate_nodes"] == {}
+    header, orgs = read_group(out, "nodes/Organization")
+    small = [dict(zip(header, r, strict=False)) for r in orgs if r[2] == "苏州小电池有限公司"]
+    # 苏州小电池 appears twice in organizations.csv: one node from the first row, the repeat is a reject
+    assert len(small) == 1 and small[0]["tier:string"] == "专精特新" and small[0]["is_sme:boolean"] == "true"
+    assert set(small[0]["aliases:string[]"].split(";")) == {"小电池", "A", "B"}
+    assert [(r.row, r.field) for r in report.rejects if r.file == "organizations.csv"] == [(5, "org_id")]
 
 
 def test_references_resolve_through_names_and_aliases(export):
@@ -125,8 +131,10 @@ def test_derived_edges_match_the_bolt_load_contract(export):
 
 def test_rejected_rows_and_dangling_references_are_reported(export):
     out, report = export
-    assert report.skipped["patents.csv"] == 1 and "not-a-number" in report.reasons["patents.csv"]
-    assert report.skipped["licenses.csv"] == 1 and "CN999999999A" in report.reasons["licenses.csv"]
+    assert report.rejected_by_file == {"licenses.csv": 1, "organizations.csv": 1, "patents.csv": 1}
+    reasons = {r.file: r for r in report.rejects if "row loaded" not in r.reason}
+    assert reasons["patents.csv"].field == "pub_no" and reasons["patents.csv"].row == 6  # line 6: a multi-line row before
+    assert "CN999999999A" in reasons["licenses.csv"].reason and not report.fatal
     assert read_manifest(out)["dangling_relationships"] == {"CITES__Patent__Patent": 1}
 
 
@@ -191,9 +199,10 @@ def test_export_refuses_a_folder_that_already_holds_an_export(export, tmp_path):
 def test_cli_export_bulk_prints_counts_and_next_step(tmp_path):
     src = write_tiny_source(tmp_path / "src")
     res = CliRunner().invoke(main, ["export-bulk", str(tmp_path / "out"), "--from", str(src)])
-    assert res.exit_code == 0, res.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert f"wrote {manifest['node_count']:,} nodes" in res.output
-    assert "skipped 1 rows of patents.csv" in res.output and "chainkg import-bulk" in res.output
+    assert res.exit_code == 1, res.output  # like `chainkg load`: 1 when rows were rejected
+    assert "rejected 1 rows of patents.csv" in res.output and "chainkg import-bulk" in res.output
+    assert (tmp_path / "out" / "rejects" / "patents.csv").read_text(encoding="utf-8").startswith("file,row,field,reason")
     again = CliRunner().invoke(main, ["export-bulk", str(tmp_path / "out"), "--from", str(src)])
     assert again.exit_code == 2 and "already holds bulk files" in again.output

@@ -76,6 +76,7 @@ def test_ipc_prefixes_are_normalised(chains):
 
 
 def test_library_parses_with_the_loader_reader():
+    from loaders.normalise import normalise_ipc_prefix
     from loaders.readers import read_chain_yaml
 
     for path in CHAIN_FILES:
@@ -83,6 +84,9 @@ def test_library_parses_with_the_loader_reader():
         raw = _load(path)
         assert len(spec.nodes) == len(raw["nodes"])
         assert {n.segment for n in spec.nodes} == {"upstream", "midstream", "downstream"}
+        for node in spec.nodes:
+            for prefix in node.ipc:
+                normalise_ipc_prefix(prefix)  # raises ValueError on a prefix the loader cannot use
 
 
 def test_checks_catch_broken_chains():

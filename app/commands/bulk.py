@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -31,7 +32,12 @@ Examples:
 @click.option("--from", "src", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Source folder holding the files `chainkg load` reads.")
 def export_bulk_cmd(out_dir: Path, src: Path) -> None:
-    """Write neo4j-admin import CSV files (header + data per label / relationship group) to OUT_DIR."""
+    """Write neo4j-admin import CSV files (header + data per label / relationship group) to OUT_DIR.
+
+    Reads the same files as `chainkg load`, through the same validation; rejected rows go to
+    OUT_DIR/rejects/. Exit code 0 all rows exported, 1 some rejected, 2 a file could not be read.
+    """
+    from app.commands.load import write_rejects
     from loaders.bulk_records import export_directory
 
     t0 = time.monotonic()
@@ -39,13 +45,21 @@ def export_bulk_cmd(out_dir: Path, src: Path) -> None:
     m = report.manifest
     click.echo(f"wrote {m.node_count:,} nodes in {len(m.nodes)} files and {m.relationship_count:,} relationships "
                f"in {len(m.relationships)} files to {out_dir} in {time.monotonic() - t0:.1f}s")
-    for file, n in sorted(report.skipped.items()):
-        click.echo(f"skipped {n:,} rows of {file} (first: {report.reasons[file]}); "
-                   "`chainkg load` on the folder writes the full rejects table")
+    for msg in report.fatal:
+        click.secho(f"FATAL (file skipped): {msg}", fg="red", err=True)
+    written = write_rejects(report, out_dir) if report.rejects else []
+    for file, n in report.rejected_by_file.items():
+        click.echo(f"rejected {n:,} rows of {file}")
+    if written:
+        click.echo(f"rejects (file,row,field,reason) in {out_dir / 'rejects'}/")
     for group, n in sorted(m.dangling_relationships.items()):
         click.echo(f"left out {n:,} {group} relationships whose end node is not in the data")
     click.echo(f"import with: chainkg import-bulk {out_dir}  (or neo4j-admin database import full @import.args "
                f"neo4j, run inside {out_dir})")
+    if report.fatal:
+        sys.exit(2)
+    if report.rejected_by_file:
+        sys.exit(1)
 
 
 @click.command("import-bulk", epilog=IMPORT_EPILOG)

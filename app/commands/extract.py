@@ -71,12 +71,14 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
 @click.option("--corpus", type=click.Choice(["gold", "cluener", "resume", "peoples_daily", "tfh", "ickg", "all"]), default="gold", show_default=True)
 @click.option("--limit", type=int, default=None, help="evaluate on at most N sentences per corpus")
 @click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False), help="also evaluate rules + this model")
+@click.option("--lac", "lac_modes", multiple=True, type=click.Choice(["fill", "gaps", "union", "prefer", "only"]),
+              help="also evaluate rules + Baidu LAC in this combination mode (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, fmt: str) -> None:
+def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, lac_modes: tuple[str, ...], fmt: str) -> None:
     """Precision/recall/F1 per label on the gold set and the shared corpora (rules baseline + model)."""
     from extraction.evaluate import format_results, run_evaluation
 
-    results = run_evaluation(corpus, limit=limit, model_path=model_path)
+    results = run_evaluation(corpus, limit=limit, model_path=model_path, lac_modes=lac_modes)
     click.echo(json.dumps(results, ensure_ascii=False, indent=2) if fmt == "json" else format_results(results, markdown=fmt == "markdown"))
 
 

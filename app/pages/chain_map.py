@@ -61,8 +61,10 @@ if id_c and not cmap.empty:
 if spec.empty:
     st.caption(t("no_rows"))
 else:
+    total = sum(int(float(r[sme_c] or 0)) for _, r in cmap.drop_duplicates(subset=[id_c]).iterrows()) if sme_c else 0
     st.caption(f"{t('upstream')} → {t('midstream')} → {t('downstream')}  ·  "
                f"{t('sme_count')} = size  ·  {t('gaps')}: dashed red")
+    st.markdown(f"**{t('sme_count')}: {total:,}** · {t('node')}: {len(spec.nodes)} · {t('gaps')}: {len(gap_ids)}")
     tapped = show_graph(spec, key=f"cm_graph_{chain}", height=520)
     ids = [n["id"] for n in spec.nodes]
     names = {n["id"]: n["name"] for n in spec.nodes}
@@ -70,12 +72,16 @@ else:
         st.session_state["cm_node"] = tapped
     node = st.selectbox(t("pick_node"), [""] + ids, key="cm_node", format_func=lambda v: names.get(v, "—"))
     b1, b2 = st.columns([1, 5])
-    b1.download_button(t("download_png"), spec_png(spec, title=chain), file_name=f"chain_map_{chain}.png",
+    # A callable: the PNG (matplotlib) is drawn only when the button is pressed, not on every run.
+    b1.download_button(t("download_png"), lambda: spec_png(spec, title=chain), file_name=f"chain_map_{chain}.png",
                        mime="image/png", key="cm_png")
     if node:
         st.subheader(f"{t('node_detail')}: {names.get(node, node)}")
         rows = cmap[cmap[id_c].astype(str) == node]
-        st.dataframe(display_frame(rows.T.reset_index().rename(columns={"index": "field"})), hide_index=True)
+        first = rows.iloc[0]
+        st.dataframe(display_frame(pd.DataFrame({"field": [str(c) for c in rows.columns],
+                                                 "value": [str(first[c]) for c in rows.columns]})),
+                     hide_index=True, width="stretch")
         for c in rows.columns:  # nested lists (top SMEs, patents) as their own tables
             vals = rows[c].iloc[0]
             if isinstance(vals, list) and vals and not c.endswith("_ids"):

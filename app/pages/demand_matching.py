@@ -9,7 +9,6 @@ from app.ui.data import guarded, optional_module, saved
 from app.ui.downloads import table
 from app.ui.i18n import t
 from app.ui.page import page_start
-from app.ui.params import declared_params
 from app.ui.pickers import pick_demand
 
 
@@ -28,9 +27,30 @@ def extract_one(text: str) -> list[dict]:
     return extract_texts(_nlp(), [{"id": "typed", "text": text}])
 
 
-def _terms(extracted: list[dict]) -> list[str]:
+def _linked(extracted: list[dict], label: str) -> list[str]:
     mentions = extracted[0].get("mentions", []) if extracted else []
-    return sorted({str(m.get("link") or m.get("text")) for m in mentions if m.get("label") in ("TECH", "IPC")})
+    out = []
+    for m in mentions:
+        if m.get("label") == label:
+            link = m.get("link")
+            out.append(str(link.get("id") if isinstance(link, dict) else link or m.get("text")))
+    return sorted(set(out))
+
+
+def typed_matches(drv, extracted: list[dict]) -> pd.DataFrame:
+    """Candidates for a typed demand: licensors and open offers for its IPC codes and for the chain
+    nodes its technology terms name, each row saying which term brought it ("via")."""
+    parts = []
+    for ipc in _linked(extracted, "IPC")[:5]:
+        for name in ("licensors_for", "open_offers"):
+            df = saved(drv, name, quiet=True, ipc=ipc)
+            if df is not None and not df.empty:
+                parts.append(df.assign(via=f"IPC {ipc}", source=name))
+    for term in _linked(extracted, "TECH")[:8]:
+        df = saved(drv, "licensors_for", quiet=True, node=term)  # only terms that name a chain node resolve
+        if df is not None and not df.empty:
+            parts.append(df.assign(via=f"{t('node')} {term}", source="licensors_for"))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 drv = page_start("page_demand")
@@ -53,16 +73,5 @@ elif typed:
         mentions = pd.DataFrame(extracted[0].get("mentions", []))
         st.subheader(t("mentions"))
         table(mentions, "typed_demand_mentions", key="dm_mentions")
-        terms = _terms(extracted)
-        registry = optional_module("queries.registry")
-        accepted = {p["name"] for p in declared_params(registry.get_query("demand_matches"))} if registry else set()
-        term_param = next((p for p in ("terms", "keywords", "text") if p in accepted), None)
         st.subheader(t("matches"))
-        if term_param == "text":
-            table(saved(drv, "demand_matches", text=typed, min_trl=min_trl), "typed_matches", key="dm_typed")
-        elif term_param and terms:
-            table(saved(drv, "demand_matches", **{term_param: terms}, min_trl=min_trl), "typed_matches", key="dm_typed")
-        else:
-            for term in terms[:5]:  # no free-text matcher: show open offers for each extracted IPC/term
-                st.markdown(f"**{term}**")
-                table(saved(drv, "open_offers", ipc=term), f"offers_{term}", key=f"dm_off_{term}")
+        table(typed_matches(drv, extracted), "typed_demand_matches", key="dm_typed", excel=True)

@@ -56,11 +56,21 @@ def _run_saved(_driver, uri: str, database: str, name: str, params: tuple[tuple[
     return run_query(_driver, name, database=database, **dict(params))
 
 
-def saved(driver, name: str, **params: Any) -> pd.DataFrame | None:
+def saved(driver, name: str, *, quiet: bool = False, **params: Any) -> pd.DataFrame | None:
     """Run saved query ``name`` with ``params`` (cached per parameter set); None after showing why not.
 
-    Parameters that are None or "" are left out so the query's own defaults apply.
+    Parameters that are None or "" are left out so the query's own defaults apply. With ``quiet`` a
+    refused parameter (e.g. a term that names no chain node) returns None without an error box.
     """
+    if quiet:
+        from graph.errors import QueryError
+
+        s = app_settings()
+        clean = tuple(sorted((k, v) for k, v in params.items() if v is not None and v != ""))
+        try:
+            return _run_saved(driver, s.uri, s.database, name, clean) if has_query(name) else None
+        except QueryError:
+            return None
     if optional_module("queries.registry") is None:
         st.info(t("module_missing") + "queries.registry")
         return None

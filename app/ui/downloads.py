@@ -7,6 +7,7 @@ get a leading apostrophe, which spreadsheets display as text.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -68,6 +69,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "result") -> bytes:
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with nested values flattened for st.dataframe (Arrow rejects mixed object columns)."""
     out = df.copy()
+    out.columns = [str(c) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(flatten_cell).map(lambda v: v if v is None or isinstance(v, (int, float, bool)) else str(v))
@@ -85,12 +87,12 @@ def table(df: pd.DataFrame | None, name: str, *, key: str | None = None, excel: 
     kwargs = {"height": height} if height else {}
     st.dataframe(display_frame(df), hide_index=True, width="stretch", **kwargs)
     fname = _FILENAME_UNSAFE.sub("_", name).strip("_") or "result"
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button(t("download_csv"), to_csv_bytes(df), file_name=f"{fname}.csv", mime="text/csv", key=f"csv_{key}")
+    cols = st.columns([2, 2, 3])
+    cols[0].download_button(t("download_csv"), functools.partial(to_csv_bytes, df), file_name=f"{fname}.csv", mime="text/csv", key=f"csv_{key}")
     if excel:
         cols[1].download_button(
             t("download_xlsx"),
-            to_xlsx_bytes(df, name),
+            functools.partial(to_xlsx_bytes, df, name),  # built on click only
             file_name=f"{fname}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx_{key}",

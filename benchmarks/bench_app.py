@@ -1,0 +1,147 @@
+"""Streamlit app: time to first full render of each page on the loaded graph (target < 2 s).
+
+    python benchmarks/bench_app.py [--scale demo|N] [--json OUT] [--runs 3] [--browser]
+
+Each page runs through streamlit.testing's AppTest (the same script run a browser triggers) with
+caches cleared first ("cold": every query hits Neo4j) and again with warm caches. Pages that need
+input get realistic values taken from the graph (the busiest chain, an SME placed on it, a demand).
+With ``--browser`` it also starts `chainkg app` and measures, in headless Chromium, the wall time
+from navigation until the script run has finished and the page shows its content.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, Timer, bench_parser, figure, write_result  # noqa: E402
+
+APP = str(ROOT / "app" / "streamlit_app.py")
+TARGET_S = 2.0
+
+
+def sample_inputs(driver, db: str) -> dict[str, str]:
+    """A chain, an SME on it and a demand id, read from the graph (read-only)."""
+    from queries.adhoc import run_readonly
+
+    one = lambda q: run_readonly(driver, q, None, database=db, row_cap=1)  # noqa: E731
+    chain = one("MATCH (c:Chain)-[:HAS_NODE]->(n) RETURN c.chain_id AS id, count(n) AS k ORDER BY k DESC, id LIMIT 1")
+    sme = one("MATCH (o:Organization)-[:IN_NODE]->() WHERE o.is_sme RETURN o.org_id AS id ORDER BY id LIMIT 1")
+    node = one("MATCH (n:ChainNode)<-[:MAPS_TO]-(p) RETURN n.node_id AS id, count(p) AS k ORDER BY k DESC, id LIMIT 1")
+    demand = one("MATCH (d:Demand) RETURN d.demand_id AS id ORDER BY id LIMIT 1")
+    first = lambda df: str(df["id"].iloc[0]) if len(df) else ""  # noqa: E731
+    return {"chain": first(chain), "sme": first(sme), "node": first(node), "demand": first(demand)}
+
+
+def page_runs(inputs: dict[str, str]) -> dict[str, list[tuple[str, str, str]]]:
+    """Per page: the (widget kind, key, value) steps that make it render its main result."""
+    return {
+        "overview": [],
+        "chain_map": [("text_input", "cm_chain", inputs["chain"])],
+        "licensors": [("text_input", "lf_org_q", inputs["sme"])],
+        "license_paths": [("text_input", "lp_from_q", inputs["sme"]), ("text_input", "lp_to_q", inputs["sme"])],
+        "demand_matching": [("text_input", "dm_demand", inputs["demand"])],
+        "patent_navigation": [("text_input", "pn_node", inputs["node"])],
+        "org_profile": [("text_input", "op_org_q", inputs["sme"])],
+        "workbench": [],
+        "data_import": [],
+    }
+
+
+def render_once(page: str, steps: list[tuple[str, str, str]], cold: bool) -> float:
+    """Seconds for the page's script runs (switch + inputs); raises if the page shows an exception."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    if cold:
+        st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    if page == "overview":  # the default page: its time is the session's first run
+        with Timer() as t:
+            at.run()
+    else:
+        at.run()  # entry script + default page: session set-up, not part of this page's time
+        with Timer() as t:
+            at.switch_page(f"pages/{page}.py").run()
+            for kind, key, value in steps:
+                getattr(at, kind)(key=key).input(value).run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].value}")
+    return t.seconds
+
+
+def browser_first_render(pages: list[str]) -> dict[str, float]:
+    """Seconds from navigation to a finished script run, per page, in headless Chromium."""
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "chainkg"), "app", "--port", str(port), "--headless"],
+                            cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    out: dict[str, float] = {}
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                   args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                         "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            pg = b.new_page()
+            for page in pages:
+                t0 = time.perf_counter()
+                pg.goto(url + ("/" if page == "overview" else f"/{page}"))
+                pg.wait_for_selector("h1", timeout=60_000)
+                pg.wait_for_function("() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+                                     " return !w || !/Stop|Running/.test(w.innerText); }", timeout=60_000)
+                out[page] = time.perf_counter() - t0
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return out
+
+
+def main() -> None:
+    p = bench_parser(__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=3, help="cold and warm runs per page (median reported)")
+    p.add_argument("--browser", action="store_true", help="also time first render in headless Chromium")
+    args = p.parse_args()
+
+    from graph.connection import make_driver
+    from graph.settings import load_settings
+
+    settings = load_settings()
+    driver = make_driver(settings)
+    inputs = sample_inputs(driver, settings.database)
+    render_once("overview", [], cold=True)  # warm the interpreter: imports are not a page's cost
+    figures, notes = {}, [f"inputs: {inputs}"]
+    for page, steps in page_runs(inputs).items():
+        cold = statistics.median(render_once(page, steps, cold=True) for _ in range(args.runs))
+        warm = statistics.median(render_once(page, steps, cold=False) for _ in range(args.runs))
+        figures[f"{page}_cold_s"] = figure(cold, "s", target=TARGET_S, better="lower")
+        figures[f"{page}_warm_s"] = figure(warm, "s", better="lower", note="results cached per parameter set")
+    if args.browser:
+        for page, secs in browser_first_render(list(page_runs(inputs))).items():
+            figures[f"{page}_browser_s"] = figure(secs, "s", target=TARGET_S, better="lower",
+                                                  note="headless Chromium, navigation to finished run")
+    driver.close()
+    write_result(args.json, "app", args.scale, figures, notes)
+
+
+if __name__ == "__main__":
+    main()
