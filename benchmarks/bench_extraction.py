@@ -1,17 +1,33 @@
-"""Extraction throughput: texts/s per core for 200-character texts, rules path and rules + model.
+"""Extraction throughput: texts per core-second for 200-character texts (issue 4 target: ≥ 1,000 on
+the rules path), plus the optional Baidu LAC path (``--lac fill``) and the trained model (``--model``).
 
-Run: .venv/bin/python benchmarks/bench_extraction.py [--n 2000] [--model DIR]
-Prints one JSON object (the bench runner collects it into benchmarks/results/).
+    python benchmarks/bench_extraction.py [--scale N|demo] [--json OUT.json] [--n 2000] [--lac fill] [--model DIR]
+
+``--scale`` is accepted for the common bench interface but does not change the work: throughput is
+measured on ``--n`` generated texts (default 2,000) whatever the graph size. Time is CPU time of this
+process (``time.process_time``), so the figure is per core even on a shared machine. ``baseline``
+is the rules path before the speed work (703 texts/core-s, docs/extraction.md); the LAC and model
+figures use the rules path of the same run as their baseline. With ``--json`` the result is written
+in the common shape (``{"figures": {name: {"value", "unit", "baseline", "ratio", "target"}}}``);
+without it one legacy JSON line is printed (``rules_texts_per_core_s`` …).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
+import sys
 import time
+from pathlib import Path
 
-from extraction.pipeline import build_nlp, extract_texts
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import bench_parser, figure, finish_figure, write_result  # noqa: E402
+from extraction.pipeline import build_nlp, extract_texts  # noqa: E402
+
+#: Rules-path throughput before the speed work of 2026-11-27 (docs/extraction.md).
+RULES_BASELINE = 703.0
+RULES_TARGET = 1000.0
 
 _SENTS = [
     "本发明公开了一种锂离子电池用高镍正极材料及其制备方法，申请人为苏州星衡新能源科技有限公司，公开号CN114142123A。",
@@ -23,6 +39,7 @@ _SENTS = [
 
 
 def make_texts(n: int, length: int = 200, seed: int = 0) -> list[str]:
+    """``n`` texts of ``length`` characters made of patent/profile/demand-style sentences."""
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
@@ -34,22 +51,40 @@ def make_texts(n: int, length: int = 200, seed: int = 0) -> list[str]:
 
 
 def bench(nlp, texts) -> float:
+    """Texts per CPU-second of this process for ``extract_texts`` over ``texts`` (after a warm-up)."""
     extract_texts(nlp, [{"id": i, "text": t} for i, t in enumerate(texts[:50])])  # warm-up (jieba dictionary)
-    t0 = time.process_time()  # CPU time of this process: texts per core-second
+    t0 = time.process_time()
     extract_texts(nlp, [{"id": i, "text": t} for i, t in enumerate(texts)])
     return len(texts) / (time.process_time() - t0)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--model", default=None)
+    ap = bench_parser(__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000, help="texts to process (default 2000)")
+    ap.add_argument("--lac", default="fill", help="LAC mode to measure as well ('off' to skip; default fill)")
+    ap.add_argument("--model", default=None, help="also measure rules + this trained model directory")
     args = ap.parse_args()
     texts = make_texts(args.n)
-    result = {"texts": args.n, "chars_per_text": 200, "rules_texts_per_core_s": round(bench(build_nlp(), texts), 1)}
+    rules = bench(build_nlp(), texts)
+    legacy = {"texts": args.n, "chars_per_text": 200, "rules_texts_per_core_s": round(rules, 1)}
+    figs = {"rules_texts_per_core_s": finish_figure(figure(
+        rules, "texts/core-s", baseline=RULES_BASELINE, target=RULES_TARGET,
+        note="baseline: rules path before the 2026-11-27 speed work"))}
+    if args.lac and args.lac != "off":
+        lac = bench(build_nlp({"lac": args.lac}), texts)
+        legacy[f"lac_{args.lac}_texts_per_core_s"] = round(lac, 1)
+        figs[f"lac_{args.lac}_texts_per_core_s"] = finish_figure(figure(
+            lac, "texts/core-s", baseline=rules, note=f"rules + Baidu LAC ({args.lac}); baseline: rules path of this run"))
     if args.model:
-        result["rules_model_texts_per_core_s"] = round(bench(build_nlp({"model_path": args.model}), texts), 1)
-    print(json.dumps(result))
+        model = bench(build_nlp({"model_path": args.model}), texts)
+        legacy["rules_model_texts_per_core_s"] = round(model, 1)
+        figs["model_texts_per_core_s"] = finish_figure(figure(
+            model, "texts/core-s", baseline=rules, note="rules + trained spaCy ORG model; baseline: rules path of this run"))
+    if args.json is None:
+        print(json.dumps(legacy))
+        return
+    write_result(args.json, "extraction", args.scale, figs,
+                 notes=[f"{args.n:,} texts of 200 characters; CPU time of one process (texts per core-second)"])
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
 Usage:
     python benchmarks/bench_load.py [--patents 100000] [--naive-sample 5000] [--out results.json]
+    python benchmarks/bench_load.py --validate-only --patents 1000000   # no server: memory on 1M rows
 
 Generates a synthetic patents.csv (N rows, applicants from a pool of organisations, 1–3 IPC codes
-each; or data from ``loaders.demo_generator`` when ``--demo-generator`` is given and it exists),
-loads it with ``load_directory`` and times node and relationship writes separately. The baseline
+each), loads it with ``load_directory`` and times node and relationship writes separately. The baseline
 writes a sample of the same rows the py2neo-era way — one auto-committed transaction per node and
 per relationship, using the same MERGE text — and is extrapolated to N. Reports rows/s, the ratio,
 and the loader's peak resident memory. Everything it writes is deleted afterwards.
@@ -113,6 +113,33 @@ def naive_baseline(driver, database: str, sample: int, n_orgs: int) -> dict:
             "node_rows_per_s": n_nodes / (t1 - t0), "rel_rows_per_s": n_rels / (t2 - t1)}
 
 
+def validate_only(n: int, n_orgs: int) -> dict:
+    """Read + validate + resolve + spool N rows without a server: the loader's memory on a large file
+    (the write phase only adds one chunk of ``batch_size`` rows at a time)."""
+    from collections import defaultdict
+
+    from loaders.resolve import OrgResolver
+
+    loader = pipeline.Loader.__new__(pipeline.Loader)
+    loader.resolver, loader.batch_keys, loader.progress = OrgResolver(), defaultdict(set), None
+    loader.driver, loader.database = None, "neo4j"
+    with tempfile.TemporaryDirectory(prefix="chainkg-bench-") as tmp:
+        path = Path(tmp) / "patents.csv"
+        write_patents_csv(path, n, n_orgs)
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t = time.perf_counter()
+        fr = pipeline.FileReport("patents.csv", "patents")
+        spool, rejects = pipeline._Spool(), []
+        loader._validate("patents", path, fr, spool, rejects)
+        routed = loader._check_references("patents", fr, spool, rejects)
+        secs = time.perf_counter() - t
+        rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        routed.close()
+        spool.close()
+    return {"patents": n, "organisations": n_orgs, "rows_rejected": len(rejects), "validate_seconds": round(secs, 1),
+            "rows_per_s": round(n / secs), "peak_rss_mb": {"before": round(rss0 / 1024, 1), "after": round(rss1 / 1024, 1)}}
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--patents", type=int, default=100_000)
@@ -121,8 +148,18 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--batch-size", type=int, default=5000)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the loaded benchmark data")
+    ap.add_argument("--validate-only", action="store_true",
+                    help="no server: read, validate and spool N rows; report rows/s and peak RSS")
     args = ap.parse_args(argv)
     n_orgs = args.orgs or max(args.patents // 20, 10)
+    if args.validate_only:
+        result = validate_only(args.patents, n_orgs)
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text + "\n", encoding="utf-8")
+        print(text)
+        return result
 
     settings = load_settings()
     driver = make_driver(settings)

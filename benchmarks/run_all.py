@@ -66,6 +66,12 @@ def _patents(scale: int | str) -> int:
     return 3000 if scale == "demo" else int(scale)
 
 
+def _model_args() -> list[str]:
+    """``--model DIR`` when a trained NER model exists (CHAINKG_BENCH_MODEL, else models/org-ner)."""
+    model = Path(os.environ.get("CHAINKG_BENCH_MODEL") or ROOT / "models" / "org-ner")
+    return ["--model", str(model)] if model.is_dir() else []
+
+
 def _load_doc(r: dict[str, Any]) -> dict[str, Any]:
     loader, naive = r["loader"], r["naive"]
     return {"figures": {
@@ -104,10 +110,10 @@ def _ranking_doc(r: dict[str, Any]) -> dict[str, Any]:
 
 #: Benchmarks written before the common interface, called through their own documented CLIs.
 ADAPTERS: dict[str, Adapter] = {
-    "load": Adapter(lambda s, out: ["--patents", str(_patents(s)), "--naive-sample", str(min(5000, _patents(s))),
+    "load": Adapter(lambda s, out: ["--patents", str(_patents(s)), "--naive-sample", str(min(2000, _patents(s))),
                                     "--out", str(out)], _load_doc),
     "queries": Adapter(lambda s, out: ["--scale", str(s), "--out", str(out)], _queries_doc),
-    "extraction": Adapter(lambda s, out: [], _extraction_doc, stdout_json=True),
+    "extraction": Adapter(lambda s, out: _model_args(), _extraction_doc, stdout_json=True),
     "licensor_ranking": Adapter(lambda s, out: ["--out", str(out)], _ranking_doc),
 }
 
@@ -215,6 +221,20 @@ def merge(results: dict[str, dict[str, Any]], scale: int | str, machine: dict[st
             "benchmarks": benchmarks, "figures": figures}
 
 
+def merge_previous(doc: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` plus the benchmarks and figures of ``previous`` that ``doc`` did not re-run (same scale only)."""
+    if previous.get("scale") != doc["scale"]:
+        raise SystemExit(f"--merge: the existing results are for scale {previous.get('scale')}, this run is "
+                         f"{doc['scale']}; run every benchmark at this scale instead")
+    ran = set(doc["benchmarks"])
+    out = dict(doc)
+    out["benchmarks"] = {k: v for k, v in previous.get("benchmarks", {}).items() if k not in ran} | doc["benchmarks"]
+    out["figures"] = {k: v for k, v in previous.get("figures", {}).items()
+                      if k.split(".", 1)[0] not in ran} | doc["figures"]
+    out["merged_from"] = previous.get("generated_at")
+    return out
+
+
 def _server_version(settings: Any) -> str | None:
     from graph.server import status
 
@@ -232,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=None, help="seconds per benchmark (default grows with scale)")
     p.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json")
     p.add_argument("--no-docs", action="store_true", help="do not regenerate docs/performance.md")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the figures of benchmarks not run this time from the existing --out file (same scale only)")
     args = p.parse_args(argv)
 
     benches = discover(args.only)
@@ -253,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             r = results[name]
             print(f"[run_all] {name}: {r['status']} in {r['seconds']}s", flush=True)
     doc = merge(results, args.scale, machine_facts(version), time.monotonic() - t0)
+    if args.merge and args.out.exists():
+        doc = merge_previous(doc, json.loads(args.out.read_text(encoding="utf-8")))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
     args.out.write_text(text, encoding="utf-8")

@@ -117,10 +117,11 @@ def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: s
         systems["rules+model"] = build_nlp({"model_path": model_path})
     for mode in lac_modes:
         systems[f"lac:{mode}"] = build_nlp({"lac": mode})
-    wanted = ["gold", "cluener", "resume", "peoples_daily", "tfh", "ickg"] if corpus == "all" else [corpus]
+    wanted = ["gold", "cluener", "cluener_check", "resume", "peoples_daily", "tfh", "ickg"] if corpus == "all" else [corpus]
     readers = {
         "gold": (lambda: corpora.read_gold(), None),
         "cluener": (lambda: corpora.read_cluener("heldout"), {"ORG"}),
+        "cluener_check": (lambda: corpora.read_cluener("check"), {"ORG"}),
         "resume": (lambda: corpora.read_resume(), {"ORG"}),
         "peoples_daily": (lambda: corpora.read_peoples_daily(), {"ORG"}),
     }

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from extraction.gazetteer import Gazetteer, NodeEntry, OrgEntry
 from extraction.pipeline import build_nlp, iter_extract
 from extraction.placement import place_by_keywords, place_by_sei, place_org_by_patents
+from extraction.relations import find_self_relations
 from extraction.textnorm import sentence_spans
 from extraction.trl import read_trl
 from graph import extract_store as store
@@ -73,8 +75,11 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
     # 战新–IPC (2021) table, when `chainkg load-reference sei-ipc` has loaded it (else empty: skipped)
     sei_table = store.read_sei_ipc_table(driver, SEI_SCHEME, database)
 
+    keep: dict[str, dict[str, list[str]]] = {label: {} for label in SOURCES}
     for label in SOURCES:
         rows = list(store.read_texts(driver, label, database))
+        for r in rows:
+            keep[label][r["key"]] = []
         items = []
         for r in rows:
             for field in ("title", "body", "products"):
@@ -92,6 +97,7 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
             stats["texts"] += 1
             for m in rec["mentions"]:
                 mid = mention_id(label, key, field, m["start"], m["end"], m["label"])
+                keep[label][key].append(mid)
                 link = m["link"] or {}
                 mentions.append(
                     {
@@ -124,6 +130,8 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
                 if rk:
                     props[rk] = "TXT-" + hashlib.sha1(f"{label}:{key}|{h['link']['id']}|{t['link']['id']}".encode()).hexdigest()[:12]
                 org_rels[rel["type"]].append({"start": h["link"]["id"], "end": t["link"]["id"], "props": props})
+            if label == "Organization":
+                _self_relations(key, text, rec["mentions"], label, org_rels, stats)
         # placements and TRL, one per source node (title and body together)
         for r in rows:
             whole = "\n".join(str(r.get(f)) for f in ("title", "body", "products") if r.get(f) and not (f == "title" and label == "Organization"))
@@ -149,6 +157,9 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
             progress(label, len(rows))
 
     # organisations by the share of their patents on each node (after patents' keyword placements)
+    for label, by_key in keep.items():
+        stats["mentions_pruned"] += store.prune_stale_mentions(
+            driver, label, ({"key": k, "keep": ids} for k, ids in by_key.items()), database=database).written
     write_nodes(driver, "Mention", mentions, database=database)
     write_nodes(driver, "Technology", [{"term": t} for t in sorted(tech_terms)], database=database)
     for label, rows_ in mentions_rels.items():
@@ -178,6 +189,22 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
     stats["mentions"] = len(mentions)
     stats["technologies"] = len(tech_terms)
     return dict(stats)
+
+
+def _self_relations(org_id: str, text: str, mentions: list[dict], label: str,
+                    org_rels: dict[str, list[dict]], stats: dict[str, Any]) -> None:
+    # A profile's sentences often leave its own organisation implicit ("公司为X提供…配套",
+    # "与Y联合开发…"): the profile's owner is the other end of those relations.
+    objs = [SimpleNamespace(**m) for m in mentions]
+    for sr in find_self_relations(text, objs, sentence_spans(text)):
+        link = mentions[sr["tail_i"]]["link"] or {}
+        if not link.get("id") or link.get("by") == "proposed" or link["id"] == org_id:
+            stats["relations_unlinked"] += 1
+            continue
+        start, end = (link["id"], org_id) if sr["swap"] else (org_id, link["id"])
+        props = {"source": f"{label}:{org_id}", "evidence": sr["evidence"], "confidence": sr["confidence"],
+                 "method": sr["method"]}
+        org_rels[sr["type"]].append({"start": start, "end": end, "props": props})
 
 
 def _sentence(text: str, pos: int) -> str:

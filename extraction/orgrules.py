@@ -50,7 +50,8 @@ BOUNDARY_WORDS = frozenset(
     产品 客户 供应商 领先 国内 国外 全球 知名 著名 大型 小型 中型 上市 民营 国有 一 一个 两家 三家 几家 某
     年 月 日 至今 起 任 进入 上周 本周 下周 最近 现在 只有 比如 例如 不过 无疑 令 图为 名为 接受 应 兼并 成为 本地
     首批 家 利用 而是 为了 不能 一些 部分 个别 多数 不少 很多 许多 考虑到 发现 虽然 还有 随着 否则 遭到 批评 加快
-    提高 加上 欢迎 求学 当选 早年 下设 原 前 有 是否 属于 以及 尤其 特别 另 另一家 其他 其它 所有 整个""".split()
+    提高 加上 欢迎 求学 当选 早年 下设 原 前 有 是否 属于 以及 尤其 特别 另 另一家 其他 其它 所有 整个
+    处于 达到 建有 设有 拥有 多个 若干 一种 用于 省部级 国家级 省级 市级 依托于""".split()
 )
 # Cores made only of these are not names ("科技公司", "子公司", "该公司").
 _GENERIC = frozenset(
@@ -92,13 +93,26 @@ def _token_index(tokens: list[tuple[int, int]], pos: int) -> int:
 
 #: Boundaries even right before the suffix (verbs like 投资/研发 are name parts there: 某某投资有限公司).
 HARD_BOUNDARY_WORDS = frozenset(
-    "与 和 及 以及 同 跟 由 向 在 是 为 将 被 把 对 从 给 于 并 其 该 本 我 我们 贵 这 那 此 各 每 一家 这家 该家 多家 的 了 等 或 子".split()
+    "与 和 及 以及 同 跟 由 向 在 是 为 将 被 把 对 从 给 于 并 其 该 本 我 我们 贵 这 那 此 各 每 一家 这家 该家 多家 的 了 等 或 子 处于 位于 属于 用于 达到 多个 一种".split()
 )
 
 
 def _is_boundary(tok: str, adjacent: bool = False) -> bool:
     words = HARD_BOUNDARY_WORDS if adjacent else BOUNDARY_WORDS
     return tok in words or bool(_PUNCT.match(tok)) or bool(_DIGITS.match(tok))
+
+
+_GLUE_FIRST = frozenset("为与和由向在是将被把对从给于及并")
+
+
+def _glued_function_word(tok: str) -> bool:
+    # A 2–3 character token that starts with a function word and is not a word of jieba's
+    # dictionary is an out-of-vocabulary glue of that function word and a name's first characters.
+    if not (2 <= len(tok) <= 3 and tok[0] in _GLUE_FIRST):
+        return False
+    import jieba
+
+    return not jieba.dt.FREQ.get(tok)
 
 
 def find_org_candidates(text: str, tokens: list[tuple[int, int]]) -> list[OrgCandidate]:
@@ -136,6 +150,9 @@ def find_org_candidates(text: str, tokens: list[tuple[int, int]]) -> list[OrgCan
                     continue
                 break
             if _is_boundary(tok, adjacent=start == s_start) or te != start or end - ts > MAX_NAME_CHARS:
+                break
+            if _glued_function_word(tok):
+                start = ts + 1  # jieba glued 为/与/向 … onto the name's first characters ("公司为昕珩…")
                 break
             start = ts
             j -= 1

@@ -20,9 +20,9 @@ from typing import Any
 
 import jieba
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from extraction.gazetteer import Gazetteer, default_gazetteer
@@ -70,10 +70,16 @@ class DocResult:
     tokens: list[tuple[int, int]] | None = None  # token (start, end) character offsets
 
 
+# The key under which spaCy's Underscore keeps ``doc._.chainkg`` in ``doc.user_data``. Reading the
+# dict directly skips creating an Underscore object per access (~15 accesses per doc).
+_STATE_KEY = ("._.", "chainkg", None, None)
+
+
 def _state(doc: Doc) -> DocResult:
-    if doc._.chainkg is None:
-        doc._.chainkg = DocResult()
-    return doc._.chainkg
+    st = doc.user_data.get(_STATE_KEY)
+    if st is None:
+        st = doc.user_data[_STATE_KEY] = DocResult()
+    return st
 
 
 def doc_text(doc: Doc) -> str:
@@ -314,6 +320,28 @@ def make_resolve(nlp: Language, name: str, doc_spans: bool):
     return Resolver(nlp, doc_spans)
 
 
+class JiebaWordsTokenizer:
+    """spaCy's jieba tokenizer without its whitespace re-alignment pass.
+
+    ``spacy.lang.zh.ChineseTokenizer`` re-aligns jieba's words with the text through
+    ``util.get_words_and_spaces`` (to turn single spaces into trailing whitespace); jieba already
+    returns every character of the text, so its words joined give the text back and a Doc of those
+    words with no trailing spaces has exactly the same ``text`` and character offsets. Skipping the
+    pass saves ~7 % of the rules path. When the words do not join to the text (never seen), spaCy's
+    own alignment is used.
+    """
+
+    def __init__(self, vocab, fallback):
+        self.vocab = vocab
+        self.fallback = fallback
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in jieba.cut(text, cut_all=False) if w]
+        if "".join(words) != text:
+            return self.fallback(text)
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+
 def build_nlp(config: dict[str, Any] | None = None) -> Language:
     """Build the extraction pipeline.
 
@@ -332,6 +360,7 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
     lang = cfg.get("lang", "zh")
     if lang == "zh":
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.tokenizer = JiebaWordsTokenizer(nlp.vocab, nlp.tokenizer)
     elif lang == "en":
         nlp = spacy.blank("en")
     else:
@@ -374,7 +403,7 @@ def _prepared_docs(nlp: Language, texts: list[str]) -> Iterator[Doc]:
     # Tokenise here so each doc's state starts with its text (never re-joined from tokens).
     for t in texts:
         doc = nlp.make_doc(t)
-        doc._.chainkg = DocResult(text=t)
+        doc.user_data[_STATE_KEY] = DocResult(text=t)
         yield doc
 
 

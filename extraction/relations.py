@@ -60,6 +60,10 @@ RULES: list[RelationRule] = [
     RelationRule("APPLICANT_OF", "ORG", "PATENT", _r(rf"^\s*(?:申请|提交)了?{_GAP}{{0,12}}?(?:专利|申请)(?:号)?(?:为|是)?[:：]?\s*$")),
     RelationRule("APPLICANT_OF", "ORG", "PATENT", _r(r"^\s*的?(?:专利)?申请人(?:为|是)?[:：]?\s*$"), swap=True),
 ]
+# Rules by (head label, tail label): most mention pairs (TECH–REGION, …) have no rule at all.
+_RULES_BY_PAIR: dict[tuple[str, str], list] = {}
+for _rule in RULES:
+    _RULES_BY_PAIR.setdefault((_rule.head, _rule.tail), []).append(_rule)
 _DECL_BEFORE = re.compile(r"(?:简称|下称)\s*[:：]?\s*[“\"「『']?$")
 _DECL_SPAN = re.compile(r"^\s*[(（][^()（）]{0,24}[)）]")
 _APPLICANT_LEAD = re.compile(r"(?:申请人|申请\(专利权\)人|申请（专利权）人|专利权人)\s*(?:为|是)?[:：]?\s*$")
@@ -90,13 +94,15 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
             ma = mentions[a]
             for b in in_sent[a_pos + 1 : a_pos + 4]:
                 mb = mentions[b]
-                between = [mentions[k] for k in in_sent if ma.end <= mentions[k].start and mentions[k].end <= mb.start]
+                rules = _RULES_BY_PAIR.get((ma.label, mb.label), ())
+                if not rules and not (ma.label == "ORG" and mb.label == "PATENT"):
+                    continue
+                org_between = any(mentions[k].label == "ORG" for k in in_sent
+                                  if ma.end <= mentions[k].start and mentions[k].end <= mb.start)
                 mid = _DECL_SPAN.sub("", text[ma.end : mb.start], count=1)
                 after = text[mb.end : min(s_end, mb.end + 40)]
-                for rule in RULES:
-                    if ma.label != rule.head or mb.label != rule.tail:
-                        continue
-                    if rule.head == "ORG" and any(m.label == "ORG" for m in between):
+                for rule in rules:
+                    if rule.head == "ORG" and org_between:
                         continue
                     if not rule.mid.search(mid) or (rule.after is not None and not rule.after.search(after)):
                         continue
@@ -126,3 +132,38 @@ def _rel(rtype: str, mentions: list, h: int, t: int, evidence: str, conf: float)
         "head_i": h,
         "tail_i": t,
     }
+
+
+# -- relations of a profile's own organisation ("公司为X提供…配套", "与Y联合开发…") ------------------
+SELF_METHOD = "rule:profile-self-v1"
+_SELF_SUBJECT = r"(?:(?:本|该|我)?公司|其)"
+#: (type, regex on the sentence text before the ORG, regex on the text right after it, swap).
+#: The subject is the organisation whose profile this is, named as 公司/本公司 or elided (与Y…).
+SELF_RULES: list[tuple[str, re.Pattern, re.Pattern, bool]] = [
+    ("SUPPLIES", _r(rf"^{_SELF_SUBJECT}(?:主要|长期|持续|稳定)?(?:为|向|给)$"),
+     _r(rf"^{_GAP}{{0,20}}?(?:提供|供应|供货|配套)"), False),
+    ("SUBSIDIARY_OF", _r(rf"^{_SELF_SUBJECT}(?:是|为|系)$"), _r(r"^的?(?:全资|控股|下属)?(?:子公司|孙公司)"), False),
+    ("SUBSIDIARY_OF", _r(rf"^{_SELF_SUBJECT}(?:全资|控股)(?:子公司)?(?:为|有|包括)?[:：]?$"), _r(r"^"), True),
+    ("COOPERATES_WITH", _r(rf"^(?:{_SELF_SUBJECT})?(?:与|和|同|联合|携手)$"),
+     _r(r"^(?:等单位|等高校|等企业)?(?:联合开发|联合研发|共同开发|合作|共建|开展|签署|签订)"), False),
+]
+
+
+def find_self_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) -> list[dict]:
+    """Relations between the organisation a profile describes (the implicit subject) and the ORG
+    mentions of its sentences. Returns ``{type, tail_i, swap, evidence, confidence, method}``
+    (``tail_i`` indexes ``mentions``; with ``swap`` the mention is the head and the profile's
+    organisation the tail, as in "公司控股X": X SUBSIDIARY_OF the organisation)."""
+    out: list[dict] = []
+    for s, e in sentences:
+        for i, m in enumerate(mentions):
+            if m.label != "ORG" or not (s <= m.start < e):
+                continue
+            before = text[s : m.start].strip()
+            after = text[m.end : e]
+            for rtype, rx_before, rx_after, swap in SELF_RULES:
+                if rx_before.search(before) and rx_after.search(after):
+                    out.append({"type": rtype, "tail_i": i, "swap": swap, "evidence": text[s:e].strip(),
+                                "confidence": 0.75, "method": SELF_METHOD})
+                    break
+    return out

@@ -141,6 +141,22 @@ def write_text_relations(
     return _run_chunks(driver, query, prepared(), batch_size, database, None, f"{rel_type} text relations")
 
 
+def prune_stale_mentions(
+    driver: neo4j.Driver, source_label: str, rows: Iterable[dict[str, Any]], *, database: str = "neo4j",
+    batch_size: int = 1000,
+) -> WriteResult:
+    """Rows ``{key, keep: [mention_id]}``: delete the source's Mention nodes not in ``keep`` — left by
+    an earlier run whose rules found other spans — so a re-run with a changed pipeline replaces
+    the mentions instead of piling them up. ``written`` counts the deleted mentions."""
+    check_label(source_label)
+    sk = check_property(key_of(source_label))
+    query = (
+        f"UNWIND $rows AS row MATCH (s:{source_label} {{{sk}: row.key}})-[:MENTIONS]->(m:Mention) "
+        "WHERE NOT m.mention_id IN row.keep DETACH DELETE m RETURN count(m) AS c"
+    )
+    return _run_chunks(driver, query, rows, batch_size, database, None, f"stale {source_label} mentions")
+
+
 def write_trl_readings(driver: neo4j.Driver, rows: list[dict[str, Any]], database: str = "neo4j") -> WriteResult:
     """Rows ``{ach_id, level, confidence, method, evidence}``: set ``trl_inferred``/``trl_confidence``/
     ``trl_method``/``trl_evidence``, and ``trl`` only where it is missing."""

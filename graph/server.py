@@ -175,9 +175,9 @@ def _bolt_ready(settings: Settings) -> str | None:
     try:
         with neo4j.GraphDatabase.driver(settings.uri, auth=settings.auth, connection_timeout=2) as drv:
             # Plain sessions, not execute_query: readiness polling must not sit in driver retries.
-            with drv.session(database="system") as s:
+            with drv.session(database="system", default_access_mode=neo4j.READ_ACCESS) as s:
                 version = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"]
-            with drv.session(database=settings.database) as s:
+            with drv.session(database=settings.database, default_access_mode=neo4j.READ_ACCESS) as s:
                 s.run("RETURN 1").consume()
             return version
     except Exception:  # noqa: BLE001 - any failure just means "not ready yet"

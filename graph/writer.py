@@ -200,16 +200,21 @@ def delete_nodes(
 
 
 def graph_stats(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, dict[str, int]]:
-    """Node counts by label and relationship counts by type (from the count store: cheap)."""
-    labels: dict[str, int] = {}
-    rels: dict[str, int] = {}
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        names = [r["label"] for r in session.run("CALL db.labels() YIELD label RETURN label")]
-        for name in sorted(names):
-            if name in ALLOWED_LABELS:
-                labels[name] = session.run(f"MATCH (n:{check_label(name)}) RETURN count(n) AS c").single()["c"]
-        types = [r["relationshipType"] for r in session.run("CALL db.relationshipTypes() YIELD relationshipType")]
-        for t in sorted(types):
-            if t in REL_TYPES:
-                rels[t] = session.run(f"MATCH ()-[r:{check_rel_type(t)}]->() RETURN count(r) AS c").single()["c"]
-    return {"nodes": labels, "relationships": rels}
+    """Node counts by label and relationship counts by type (from the count store: cheap).
+
+    Runs as a managed read transaction, so it is routed to readers and retried on transient errors.
+    """
+
+    def work(tx: neo4j.ManagedTransaction) -> dict[str, dict[str, int]]:
+        labels: dict[str, int] = {}
+        rels: dict[str, int] = {}
+        names = [r["label"] for r in tx.run("CALL db.labels() YIELD label RETURN label")]
+        for name in sorted(n for n in names if n in ALLOWED_LABELS):
+            labels[name] = tx.run(f"MATCH (n:{check_label(name)}) RETURN count(n) AS c").single()["c"]
+        types = [r["relationshipType"] for r in tx.run("CALL db.relationshipTypes() YIELD relationshipType")]
+        for t in sorted(t for t in types if t in REL_TYPES):
+            rels[t] = tx.run(f"MATCH ()-[r:{check_rel_type(t)}]->() RETURN count(r) AS c").single()["c"]
+        return {"nodes": labels, "relationships": rels}
+
+    with driver.session(database=database) as session:
+        return session.execute_read(work)

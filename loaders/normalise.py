@@ -190,10 +190,26 @@ def clean_org_name(raw: object) -> str:
 
     Spaces between CJK characters are dropped (PDF and export artefacts); spaces inside Latin text stay.
     """
-    text = _WS.sub(" ", nfkc(str(raw)))
+    return _fixed_point(_clean_once, str(raw))
+
+
+def _clean_once(text: str) -> str:
+    text = _WS.sub(" ", nfkc(text))
     text = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
     text = re.sub(r"(?<=[^\x00-\x7f]) (?=[()])|(?<=[()]) (?=[^\x00-\x7f])", "", text)
-    return text.strip()
+    # NFKC again: removing a space can leave a letter next to a combining mark (´ → space + U+0301)
+    return unicodedata.normalize("NFKC", text.strip())
+
+
+def _fixed_point(fn, text: str, limit: int = 5) -> str:
+    # A name and its normal form must map to the same key. One pass is enough unless combining marks
+    # are left (spacing accents, 'İ'.lower()); then a few more passes reach the fixed point.
+    for _ in range(limit):
+        nxt = fn(text)
+        if nxt == text or not any(unicodedata.combining(c) for c in nxt):
+            return nxt
+        text = nxt
+    return text
 
 
 def split_former_name(name: str) -> tuple[str, list[str]]:
@@ -212,13 +228,18 @@ def split_former_name(name: str) -> tuple[str, list[str]]:
 def normalise_org_name(raw: object) -> str:
     """The matching key ``name_norm``: display form, lower-case Latin, no spaces or punctuation
     variants, ``有限责任公司`` folded into ``有限公司``. Raises ValueError for an empty name."""
-    text = clean_org_name(raw).lower()
-    text = re.sub(r"[\s·・.,，、\"'“”‘’]", "", text)
-    for a, b in _NAME_VARIANTS:
-        text = text.replace(a, b)
+    text = _fixed_point(_norm_once, clean_org_name(raw))
     if not text:
         raise ValueError("empty organisation name")
     return text
+
+
+def _norm_once(text: str) -> str:
+    text = clean_org_name(text).lower()
+    text = re.sub(r"[\s·・.,，、\"'“”‘’]", "", text)
+    for a, b in _NAME_VARIANTS:
+        text = text.replace(a, b)
+    return unicodedata.normalize("NFKC", text)
 
 
 def org_id_for_name(name_norm: str) -> str:
@@ -452,7 +473,7 @@ def normalise_trl(raw: object) -> int:
     text = re.sub(r"(?i)trl|级|\s", "", nfkc(str(raw)))
     try:
         value = int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # '1e309' and 20,000-digit strings overflow
         raise ValueError(f"not a TRL: {raw!r} (expected an integer 1-9)") from None
     if not 1 <= value <= 9:
         raise ValueError(f"TRL {raw!r} out of range 1-9")

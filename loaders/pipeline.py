@@ -27,7 +27,7 @@ from graph.errors import ChainKGError, InputError
 from graph.lookup import existing_keys, organization_index
 from graph.writer import write_nodes, write_relationships
 from loaders import normalise as N
-from loaders.headers import FILE_SPECS, map_headers
+from loaders.headers import FILE_SPECS, HeaderMap, map_headers
 from loaders.readers import TABLE_SUFFIXES, ChainSpec, open_table, read_chain_yaml
 from loaders.resolve import Merge, OrgEntry, OrgResolver, org_node_props
 from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Reject, RowContext, RowRejected
@@ -121,6 +121,20 @@ class _Spool:
         self._f.close()
 
 
+def check_header(kind: str, path: Path, header: list[str]) -> HeaderMap:
+    """Map a file's header to canonical columns; InputError naming the file, the missing columns,
+    the expected columns and the columns found when a required column is missing."""
+    spec = FILE_SPECS[kind]
+    hmap = map_headers(kind, header)
+    missing = hmap.missing(spec)
+    if missing:
+        raise InputError(
+            f"{Path(path).name}: missing required column(s) {', '.join(missing)}; a {kind} file needs "
+            f"{', '.join(spec.required)} (optional: {', '.join(spec.optional)}); found: {', '.join(header) or 'nothing'}"
+        )
+    return hmap
+
+
 def find_source_files(directory: Path) -> tuple[list[Path], list[tuple[str, Path]]]:
     """Chain YAML files and ``(kind, path)`` of known table files in ``directory``, in load order."""
     chains = sorted((directory / "chains").glob("*.yaml")) + sorted((directory / "chains").glob("*.yml"))
@@ -199,21 +213,28 @@ class Loader:
                 fr.fatal = str(e)
                 continue
             fr.rows_read = len(spec.nodes)
-            self._nodes("Chain", [{"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
-                                   "source": spec.source}])
-            nodes = [{"node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
-                      "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
-                      "description": n.description} for n in spec.nodes]
-            fr.loaded = self._nodes("ChainNode", nodes)
-            self.batch_keys["ChainNode"] |= {n.node_id for n in spec.nodes}
-            self.write_ipc_codes(code for plist in prefixes.values() for _, code in plist)
-            self._rels("HAS_NODE", "Chain", "ChainNode", [{"start": spec.chain_id, "end": n.node_id} for n in spec.nodes])
-            self._rels("UPSTREAM_OF", "ChainNode", "ChainNode",
-                       [{"start": u, "end": n.node_id} for n in spec.nodes for u in n.upstream])
-            self._rels("COVERS_IPC", "ChainNode", "IPC",
-                       [{"start": nid, "end": code, "props": {"source": spec.source, "prefix": p}}
-                        for nid, plist in prefixes.items() for p, code in plist])
+            try:
+                self._write_chain(spec, prefixes, fr)
+            except ChainKGError as e:
+                fr.fatal = f"{fr.file}: {e}"
             fr.seconds = time.perf_counter() - t0
+
+    def _write_chain(self, spec: ChainSpec, prefixes: dict[str, list[tuple[str, str]]], fr: FileReport) -> None:
+        """Chain and ChainNode nodes, then HAS_NODE, UPSTREAM_OF and COVERS_IPC (IPC nodes ensured)."""
+        self._nodes("Chain", [{"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
+                               "source": spec.source}])
+        nodes = [{"node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
+                  "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
+                  "description": n.description} for n in spec.nodes]
+        fr.loaded = self._nodes("ChainNode", nodes)
+        self.batch_keys["ChainNode"] |= {n.node_id for n in spec.nodes}
+        self.write_ipc_codes(code for plist in prefixes.values() for _, code in plist)
+        self._rels("HAS_NODE", "Chain", "ChainNode", [{"start": spec.chain_id, "end": n.node_id} for n in spec.nodes])
+        self._rels("UPSTREAM_OF", "ChainNode", "ChainNode",
+                   [{"start": u, "end": n.node_id} for n in spec.nodes for u in n.upstream])
+        self._rels("COVERS_IPC", "ChainNode", "IPC",
+                   [{"start": nid, "end": code, "props": {"source": spec.source, "prefix": p}}
+                    for nid, plist in prefixes.items() for p, code in plist])
 
     def _chain_prefixes(self, spec: ChainSpec, fr: FileReport) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
@@ -261,15 +282,8 @@ class Loader:
         fr.seconds = time.perf_counter() - t0
 
     def _validate(self, kind: str, path: Path, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> None:
-        spec = FILE_SPECS[kind]
         table = open_table(path)
-        hmap = map_headers(kind, table.header)
-        missing = hmap.missing(spec)
-        if missing:
-            raise InputError(
-                f"{path.name}: missing required column(s) {', '.join(missing)}; a {kind} file needs "
-                f"{', '.join(spec.required)} (optional: {', '.join(spec.optional)}); found: {', '.join(table.header)}"
-            )
+        hmap = check_header(kind, path, table.header)
         validator = VALIDATORS[kind]
         key_name = RECORD_KEYS[kind]
         first_line: dict[str, int] = {}

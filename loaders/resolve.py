@@ -137,8 +137,8 @@ class OrgResolver:
             if not (credit_code and cand.credit_code and cand.credit_code != credit_code):
                 found, how = cand, ("name_norm" if cand.name_norm == norm else "alias")
         if found is not None:
-            self._add_alias(found, display)
-            if display != found.name:
+            if display != found.name and display not in found.aliases:
+                self._add_alias(found, display)
                 self._report(Merge(file, line, found.org_id, found.name, display, how))
             if credit_code and not found.credit_code:
                 # a name-only organisation (e.g. created from patents earlier) gains its credit code
@@ -174,7 +174,9 @@ class OrgResolver:
         norm = normalise_org_name(text)
         if norm in self.by_norm:
             entry = self.orgs[self.by_norm[norm]]
-            if text != entry.name:
+            # A declared alias is not a merge; a new spelling that normalises to a known name or
+            # alias is: it is learnt as an alias and reported.
+            if text != entry.name and text not in entry.aliases:
                 how = "name_norm" if entry.name_norm == norm else "alias"
                 self._add_alias(entry, text)
                 self._report(Merge(file, line, entry.org_id, entry.name, text, how))
@@ -185,8 +187,7 @@ class OrgResolver:
         return entry.org_id
 
     def _report(self, merge: Merge) -> None:
-        # Once per (organisation, input spelling) per load: the input decides, not the graph state,
-        # so loading the same files twice reports the same merges.
+        # Once per (organisation, input spelling) per load.
         key = (merge.org_id, merge.merged_input)
         if key not in self._reported:
             self._reported.add(key)

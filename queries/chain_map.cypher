@@ -1,6 +1,6 @@
 // name: chain_map
 // title: 产业链图谱 Chain map
-// description: One row per chain node (upstream → downstream): SMEs placed on it by tier, the top SMEs with their patents on the node, and patents on the node, local (in the region) vs national.
+// description: One row per chain node (upstream → downstream): SMEs placed on it by tier, the top SMEs with their patents on the node, patents on the node, local (in the region) vs national, and the ids of the nodes directly upstream of it (UPSTREAM_OF).
 // param: chain: chain (required) — chain id or name
 // param: region: region = null — region name or 6-digit code; local counts are for organisations in it (national when omitted)
 // param: tier: str = null {专精特新|小巨人|单项冠军|none} — only SMEs of this tier
@@ -53,6 +53,7 @@ RETURN c.chain_id AS chain_id,
        [x IN locals[0..$top_n] | x.name + ' (' + toString(x.patents) + ')'] AS top_smes,
        [x IN locals[0..$top_n] | x.id] AS top_sme_ids,
        CASE WHEN $region IS NULL THEN patents_national ELSE patents_in_region END AS patents_local,
-       patents_national
+       patents_national,
+       [(u:ChainNode)-[:UPSTREAM_OF]->(n) | u.node_id] AS upstream
 ORDER BY seg_order, node_id
 LIMIT $limit

@@ -2,8 +2,9 @@
 
 ``write_sample_graph(driver, prefix)`` writes, through :mod:`graph.writer`, one chain of four nodes
 (A upstream → B midstream → C, D downstream), four SMEs, two large firms, one university, eleven
-patents, licences, a transfer, an open-licence offer, a demand and two achievements. The expected
-answers of the saved queries on it are worked out by hand in ``tests/test_queries_saved.py``.
+patents, licences, a transfer, an open-licence offer, a demand and two achievements (the demand and
+the achievements are ABOUT node B). The expected answers of the saved queries on it are worked out
+by hand in ``tests/test_queries_saved.py``.
 Keys (org_id, pub_no, node_id, …, IPC codes) all start with ``prefix`` so a test can delete them.
 """
 
@@ -128,8 +129,11 @@ def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j
                         start_label="Organization", end_label="Organization", **kw)
     write_nodes(driver, "OpenLicenseOffer", [{"offer_id": p + "OF1", "fee_terms": "1% 销售额", "declared": dt.date(2024, 1, 1)}], **kw)
     write_relationships(driver, "OFFERED", [{"start": p + "P6", "end": p + "OF1"}], start_label="Patent", end_label="OpenLicenseOffer", **kw)
-    write_nodes(driver, "Demand", [{"demand_id": p + "DM1", "title": f"寻求{p}kw技术", "description": "需要新工艺", "kind": "demand"}], **kw)
+    write_nodes(driver, "Demand", [{"demand_id": p + "DM1", "title": f"寻求{p}kw技术", "description": "需要新工艺", "kind": "demand",
+                                     "deadline": dt.date(2024, 5, 1)}], **kw)
     write_relationships(driver, "POSTED", [{"start": p + "S4", "end": p + "DM1"}], start_label="Organization", end_label="Demand", **kw)
+    write_relationships(driver, "ABOUT", [{"start": p + "DM1", "end": p + "B", "props": {"method": "keyword", "confidence": 0.8}}],
+                        start_label="Demand", end_label="ChainNode", **kw)
     write_nodes(driver, "Achievement", [
         {"ach_id": p + "AC1", "title": f"{p}kw包覆技术", "description": "成熟工艺", "trl": 6},
         {"ach_id": p + "AC2", "title": "实验室正极新体系", "description": "早期", "trl": 3},

@@ -92,6 +92,11 @@ def test_graph_from_result_columns_and_segment_layout():
     png = spec_png(GraphSpec(nodes=nodes))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
+    # with UPSTREAM_OF edges a segment is split by the chain inside it: u → u2 are both upstream
+    segment_layout(nodes, [{"source": "u", "target": "u2"}, {"source": "u2", "target": "m"}, {"source": "m", "target": "d"}])
+    x = {n["id"]: n["x"] for n in nodes}
+    assert x["u"] < x["u2"] < x["m"] < x["d"]
+
 
 def test_param_form_reads_registry_headers():
     import queries.registry as reg
@@ -263,3 +268,60 @@ def test_workbench_saved_query_and_adhoc(demo_graph):
     at.button(key="wb_run").click().run()
     no_exception(at)
     assert at.error  # a write is refused in the read-only transaction, shown as an error
+
+
+@pytest.mark.neo4j
+def test_overview_programme_measures_over_time_and_by_region(demo_graph):
+    at = open_page("overview")
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    for label in ("推荐对接", "许可给中小企业", "转让给中小企业"):  # programme measures beside the counts
+        assert int(metrics[label].replace(",", "")) > 0, label
+    table_ = next(df for df in frames(at) if {"year", "region", "measure", "value"} <= set(df.columns))
+    assert set(table_.measure) >= {"demands", "matches_proposed", "licences_to_smes", "open_offers"}
+    assert table_.year.dropna().nunique() > 1 and table_.region_code.nunique() > 1  # over time and by region
+    at.selectbox(key="overview_region").set_value("江苏").run()
+    no_exception(at)
+    jiangsu = next(df for df in frames(at) if {"year", "region", "measure", "value"} <= set(df.columns))
+    assert len(jiangsu) and all(str(c).startswith("32") for c in jiangsu.region_code.dropna())  # cities of Jiangsu
+
+
+@pytest.mark.neo4j
+def test_chain_map_has_upstream_edges_for_every_chain(demo_graph, settings):
+    from queries.registry import run_query
+
+    at = open_page("chain_map")
+    chains = list(run_query(demo_graph, "lookup_chains", database=settings.database).chain_id)
+    assert len(at.selectbox(key="cm_chain").options) == len(chains) >= 5  # a select box fed by lookup_chains
+    for chain in chains:
+        at.selectbox(key="cm_chain").set_value(chain).run()
+        no_exception(at)
+        cmap = next(df for df in frames(at) if "upstream" in df.columns)
+        assert (cmap.upstream.astype(str).str.len() > 0).sum() > 0, chain  # UPSTREAM_OF drawn as edges
+
+
+@pytest.mark.neo4j
+def test_pickers_are_select_boxes_fed_by_lookups(demo_graph, settings):
+    from queries.registry import run_query
+
+    at = open_page("licensors")
+    at.text_input(key="lf_org_q").input("锂电").run()
+    pick = at.selectbox(key="lf_org_pick")
+    assert len(pick.options) > 1
+    no_exception(at)
+    assert frames(at) and len(frames(at)[0]) > 0  # candidate licensors for the chosen SME
+
+    at = open_page("demand_matching")
+    demands = list(run_query(demo_graph, "lookup_demands", database=settings.database).demand_id)
+    assert len(at.selectbox(key="dm_demand").options) == len(demands) + 1 > 10  # "" = type a demand instead
+    at.selectbox(key="dm_demand").set_value(demands[3]).run()
+    no_exception(at)
+    assert set(frames(at)[0].kind) >= {"patent", "organization"}
+
+    at = open_page("patent_navigation")
+    at.selectbox(key="pn_node_chain").set_value("nev_battery").run()
+    nodes = at.selectbox(key="pn_node").options
+    assert nodes and all("(nev_battery." in n for n in nodes)  # one chain's nodes ("name (node_id)")
+    at.selectbox(key="pn_node").set_value("nev_battery.cathode").run()
+    no_exception(at)
+    assert len(frames(at)[0]) > 0

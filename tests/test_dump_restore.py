@@ -28,6 +28,7 @@ from graph.dump import (
 )
 from graph.errors import InputError
 from graph.writer import write_nodes, write_relationships
+from tests.fuzz_support import count_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAINKG = ROOT / ".venv" / "bin" / "chainkg"
@@ -92,6 +93,7 @@ def test_python_native_dates_are_encoded_as_neo4j_dates():
     st.lists(st.text()), st.lists(st.floats()), st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1)),
 ))
 def test_fuzz_values_round_trip(value):
+    count_case("dump:value_round_trip")
     assert _same(value, decode_value(json.loads(json.dumps(encode_value(value), allow_nan=False))))
 
 

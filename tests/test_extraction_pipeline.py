@@ -89,7 +89,10 @@ def test_codes_regex():
 def test_linking_exact_alias_fuzzy_and_proposal():
     gaz = Gazetteer(orgs=[OrgEntry("ORG-1", "苏州星衡新能源科技有限公司", ("星衡新能源",))])
     linker = Linker(gaz)
-    assert linker.link_org("苏州星衡新能源科技股份有限公司")["by"] == "exact"  # legal-form variant
+    assert linker.link_org("苏州星衡新能源科技有限责任公司")["by"] == "exact"  # the loader folds 有限责任公司
+    # 股份有限公司 is a different legal form for the loader (a different name_norm): linked, but fuzzily
+    variant = linker.link_org("苏州星衡新能源科技股份有限公司")
+    assert variant["id"] == "ORG-1" and variant["by"] == "fuzzy"
     assert linker.link_org("星衡新能源") == {"id": "ORG-1", "name": "苏州星衡新能源科技有限公司", "by": "alias", "score": 1.0}
     fuzzy = linker.link_org("苏州星衡新能源技术有限公司")
     assert fuzzy["by"] == "fuzzy" and fuzzy["score"] * 100 >= FUZZY_THRESHOLD

@@ -13,7 +13,9 @@ import datetime as dt
 import time
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from loaders import normalise as n
 from tests.fuzz_support import count_case
@@ -54,15 +56,13 @@ def test_normaliser_returns_its_type_or_a_value_error(name):
             assert str(e), "a reject needs a reason"
             return
         assert isinstance(out, kind)
-        if kind is str and name not in ("status", "org_name"):  # org_name: see the xfail test below
+        if kind is str and name not in ("status",):
             assert fn(out) == out, f"{name}: canonical form {out!r} is not a fixed point"
 
     check()
 
 
-@pytest.mark.xfail(strict=True, raises=(OverflowError, ExceptionGroup), reason=(
-    "found by this suite: normalise_trl('1e309') and a 20,000-digit TRL raise OverflowError, not ValueError, "
-    "so the row crashes instead of being rejected; fix: catch OverflowError too (loaders owner)"))
+# Found by this suite and fixed in loaders/normalise.py: OverflowError on 1e309 (a crash, not a reject).
 @example("1e309")
 @example("1" * 20_000)
 @FUZZ
@@ -76,9 +76,7 @@ def test_trl_returns_1_to_9_or_a_value_error(raw):
     assert isinstance(out, int) and 1 <= out <= 9
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, ExceptionGroup), reason=(
-    "found by this suite: clean_org_name / normalise_org_name strip and lower-case after NFKC, so 'A´' gives "
-    "'a' + combining acute while 'á' gives the precomposed letter — the same name gets two name_norm keys; fix: NFC/NFKC again at the end (loaders owner)"))
+# Found by this suite and fixed: 'A´' and 'Á' used to give two different name_norm keys.
 @example("A´")
 @example("Ü¯")
 @FUZZ

@@ -193,3 +193,17 @@ def test_bad_chain_yaml_is_fatal(tmp_path, body, match):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=match):
         read_chain_yaml(path)
+
+
+def test_missing_required_column_is_an_input_error_naming_file_and_columns(tmp_path):
+    from loaders.pipeline import check_header
+
+    path = tmp_path / "licenses.csv"
+    path.write_text("公开号,许可人,备案日期\nCN114142123A,甲大学,2022-01-01\n", encoding="utf-8")
+    t = open_table(path)
+    with pytest.raises(InputError) as e:
+        check_header("licenses", path, t.header)
+    msg = str(e.value)
+    assert msg.startswith("licenses.csv: missing required column(s) licensee;")
+    assert "needs pub_no, licensor, licensee" in msg and "found: 公开号, 许可人, 备案日期" in msg
+    assert check_header("licenses", path, ["公开号", "许可人", "被许可人"]).canonical["licensee"] == "被许可人"

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from loaders.normalise import parse_ipc, split_former_name
+from loaders.normalise import clean_org_name, normalise_org_name, parse_ipc, split_former_name
 from loaders.pipeline import load_directory
 from loaders.reference import load_reference
 
@@ -99,3 +99,66 @@ def test_gbt4754_and_sei_ipc(driver, settings, shared_data):
     assert counts == [{"industries": 40, "links": 34449}]  # distinct (SEI code, IPC code) pairs
     top = q(driver, settings, "MATCH (:Industry {code: 'SEI-1.1'})-[:PARENT]->(t) RETURN t.name AS n")
     assert top == [{"n": "新一代信息技术产业"}]
+
+
+def tivac_to_chain_dir(src, out, prefix):
+    """Test helper: the Taiwan value chains (TPEx) as chain YAML files + an organisations file.
+
+    Segments starting with 上游/中游/下游 map to upstream/midstream/downstream; the other labels the
+    platform uses (應用與服務, 核心技術 …) become midstream. Each midstream node lists every upstream
+    node of its chain as upstream, each downstream node every midstream node (the platform gives no
+    finer supply edges). Companies become organisations declared on their nodes (chain_nodes).
+    """
+    import yaml
+
+    with open(src, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    (out / "chains").mkdir(parents=True)
+    chains, companies = {}, {}
+    for r in rows:
+        seg = next((s for p, s in (("上游", "upstream"), ("中游", "midstream"), ("下游", "downstream"))
+                    if r["segment"].startswith(p)), "midstream")
+        chain = chains.setdefault(r["chain_code"], {"name": r["chain"], "nodes": {}})
+        chain["nodes"].setdefault(r["node_id"], {"id": r["node_id"], "name": r["node_path"], "segment": seg})
+        # one row per company as printed (whitespace variants are the same listing)
+        comp = companies.setdefault(clean_org_name(r["company"]), {"stock": r["stock_code"], "nodes": []})
+        node = f"{prefix}tw{r['chain_code']}.{r['node_id']}"
+        if node not in comp["nodes"]:
+            comp["nodes"].append(node)
+    for code, chain in chains.items():
+        nodes = list(chain["nodes"].values())
+        ids = {s: [n["id"] for n in nodes if n["segment"] == s] for s in ("upstream", "midstream", "downstream")}
+        for n in nodes:
+            n["upstream"] = {"upstream": [], "midstream": ids["upstream"], "downstream": ids["midstream"]}[n["segment"]]
+            n["keywords"], n["ipc"] = [n["name"]], []
+        doc = {"id": f"{prefix}tw{code}", "name": chain["name"], "nodes": nodes}
+        (out / "chains" / f"tw{code}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with open(out / "organizations.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["org_id", "name", "listed_code", "chain_nodes"])
+        for i, (name, c) in enumerate(companies.items()):
+            w.writerow([f"{prefix}tw-{i}", name, c["stock"], ";".join(c["nodes"])])
+    return rows, chains, companies
+
+
+def test_taiwan_value_chains_as_chain_yaml(driver, settings, shared_data, ns, tmp_path):
+    rows, chains, companies = tivac_to_chain_dir(shared_data / "tivac" / "tivac_chain_segment_company.csv",
+                                                 tmp_path / "tw", ns)
+    report = load_directory(driver, tmp_path / "tw", database=settings.database)
+    assert report.fatal == [] and report.rejects == []
+    # 47 chain JSON files upstream, but the flattened table has companies for 46 (C200 醫療器材 has none)
+    assert len([f for f in report.files if f.kind == "chains"]) == 46 == len(chains)
+    assert sum(f.loaded for f in report.files if f.kind == "chains") == 425
+    org = next(f for f in report.files if f.file == "organizations.csv")
+    assert (org.rows_read, org.loaded, org.rejected) == (len(companies), len(companies), 0)
+    # 'Kongsberg Satellite Services (K-SAT)' / '…（K-SAT）', 'Enel S.p.A' / 'Enel S.p.A.' …: reported merges
+    assert sorted(m.merged_input for m in report.merges) == [
+        "Enel S.p.A.", "Kongsberg Satellite Services(K-SAT)", "Swedish Space Corporation(SSC)"]
+    got = q(driver, settings, "MATCH (c:Chain)-[:HAS_NODE]->(n:ChainNode) WHERE c.chain_id STARTS WITH $p "
+            "OPTIONAL MATCH (o:Organization)-[r:IN_NODE]->(n) RETURN count(DISTINCT c) AS chains, count(DISTINCT n) AS nodes, "
+            "count(r) AS placements", p=ns)
+    pairs = {(normalise_org_name(r["company"]), r["chain_code"], r["node_id"]) for r in rows}
+    assert got == [{"chains": 46, "nodes": 425, "placements": len(pairs)}]
+    up = q(driver, settings, "MATCH (a:ChainNode {node_id: $a})-[:UPSTREAM_OF]->(b:ChainNode) RETURN count(b) AS n",
+           a=f"{ns}tw1000.ic_link_1100")
+    assert up[0]["n"] >= 1

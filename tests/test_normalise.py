@@ -243,3 +243,17 @@ def test_vocabularies():
         N.normalise_tier("金牌")
     with pytest.raises(ValueError):
         N.normalise_trl("10")
+
+
+@pytest.mark.parametrize("raw", ["A´", "Ü¯", "İstanbul Ltd", "ｃａｆｅ\u0301 有限责任公司"])
+def test_names_with_combining_marks_reach_a_fixed_point(raw):
+    once = N.clean_org_name(raw)
+    assert N.clean_org_name(once) == once
+    key = N.normalise_org_name(raw)
+    assert N.normalise_org_name(key) == key
+
+
+@pytest.mark.parametrize("raw", ["1e309", "1" * 20_000, "nan", "inf"])
+def test_absurd_trl_values_are_value_errors(raw):
+    with pytest.raises(ValueError):
+        N.normalise_trl(raw)

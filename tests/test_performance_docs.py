@@ -106,3 +106,15 @@ def test_run_all_rejects_unknown_benchmarks_and_run_bench_passes_scale():
 
 def test_results_json_is_valid_utf8_json():
     json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text(encoding="utf-8"))
+
+
+def test_merge_keeps_figures_of_benchmarks_not_rerun():
+    old = run_all.merge({"load": {"status": "ok", "seconds": 1, "doc": {"figures": {"nodes_per_s": figure(5, "n/s")}}},
+                         "app": {"status": "ok", "seconds": 1, "doc": {"figures": {"x_s": figure(1, "s")}}}},
+                        20000, {}, 2)
+    new = run_all.merge({"app": {"status": "ok", "seconds": 1, "doc": {"figures": {"x_s": figure(2, "s")}}}}, 20000, {}, 1)
+    merged = run_all.merge_previous(new, old)
+    assert merged["figures"]["load.nodes_per_s"]["value"] == 5 and merged["figures"]["app.x_s"]["value"] == 2
+    assert set(merged["benchmarks"]) == {"load", "app"}
+    with pytest.raises(SystemExit, match="scale"):
+        run_all.merge_previous(run_all.merge({}, "demo", {}, 1), old)

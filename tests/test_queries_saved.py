@@ -112,6 +112,63 @@ def test_organisations_by_name_and_ambiguity(driver, settings, sample):
         q(driver, settings, "org_profile", org=sample.prefix + "不存在的公司")
 
 
+def test_chain_map_lists_upstream_nodes(driver, settings, sample):
+    df = q(driver, settings, "chain_map", chain=sample.ch).set_index("node_id")
+    assert df.upstream.to_dict() == {sample.A: [], sample.B: [sample.A], sample.C: [sample.B], sample.D: [sample.B]}
+
+
+def _measures(driver, settings, **params) -> dict[tuple, int]:
+    df = q(driver, settings, "programme_measures", **params)
+    years = [None if y is None or y != y else int(y) for y in df.year]  # NaN when the column mixes nulls
+    return {(y, r, m): int(v) for y, r, m, v in zip(years, df.region_code, df.measure, df.value, strict=True)}
+
+
+def _delta(after: dict, before: dict) -> dict:
+    return {k: after.get(k, 0) - before.get(k, 0) for k in after.keys() | before.keys() if after.get(k, 0) != before.get(k, 0)}
+
+
+def test_programme_measures_by_hand(driver, settings, ns):
+    """The sample graph's own contribution (after minus before), so other data in the database does not matter."""
+    national0, jiangsu0 = _measures(driver, settings), _measures(driver, settings, region="江苏")
+    write_sample_graph(driver, ns, database=settings.database)
+    national = _delta(_measures(driver, settings), national0)
+    assert national == {
+        (None, "320000", "achievements"): 2,       # AC1, AC2 owned by U1 (Nanjing); no date recorded
+        (2024, "320000", "demands"): 1,            # DM1 posted by S4 (Suzhou), deadline 2024-05-01
+        (2024, "320000", "matches_proposed"): 2,   # DM1 and AC1, AC2 are all ABOUT node B
+        (2021, "320000", "licences_to_smes"): 1,   # LIC1 L1 → S2 (Nanjing)
+        (2022, "440000", "licences_to_smes"): 1,   # LIC2 L2 → S3 (Shenzhen)
+        (2023, "320000", "transfers_to_smes"): 1,  # TR1 U1 → S1 (Suzhou)
+        (2024, "310000", "open_offers"): 1,        # OF1 on P6, held by L1 (Shanghai)
+    }
+    jiangsu = _delta(_measures(driver, settings, region="江苏"), jiangsu0)  # by city inside the province
+    assert jiangsu == {
+        (None, "320100", "achievements"): 2, (2024, "320500", "demands"): 1,
+        (2024, "320500", "matches_proposed"): 2, (2021, "320100", "licences_to_smes"): 1,
+        (2023, "320500", "transfers_to_smes"): 1,
+    }
+
+
+def test_lookup_queries_for_pickers(driver, settings, sample):
+    chains = q(driver, settings, "lookup_chains", limit=1000).set_index("chain_id")
+    assert chains.loc[sample.ch, "nodes"] == 4 and chains.loc[sample.ch, "name"] == sample.prefix + "测试链"
+    nodes = q(driver, settings, "lookup_chain_nodes", chain=sample.ch)
+    assert list(nodes.node_id) == [sample.A, sample.B, sample.C, sample.D]  # upstream → downstream
+    assert set(nodes.chain_id) == {sample.ch}
+    orgs = q(driver, settings, "lookup_orgs", q=sample.prefix + "苏州")
+    assert set(orgs.org_id) == {sample.S1, sample.S4, sample.L2}
+    smes = q(driver, settings, "lookup_orgs", q=sample.prefix + "苏州", sme_only=True)
+    assert set(smes.org_id) == {sample.S1, sample.S4} and smes.is_sme.all()
+    assert q(driver, settings, "lookup_orgs", q=sample.prefix + "苏州甲科技简称").org_id.tolist() == [sample.S1]  # alias
+    exact = q(driver, settings, "lookup_orgs", q=sample.prefix + "苏州甲科技")
+    assert exact.org_id.iloc[0] == sample.S1
+    assert q(driver, settings, "lookup_orgs", q=sample.L1).org_id.tolist() == [sample.L1]
+    assert len(q(driver, settings, "lookup_orgs", limit=3)) == 3
+    demands = q(driver, settings, "lookup_demands", q=sample.prefix)
+    assert demands.demand_id.tolist() == [sample.DM1]
+    assert demands.poster.iloc[0] == sample.prefix + "苏州丁汽车" and demands.deadline.iloc[0] == dt.date(2024, 5, 1)
+
+
 INJECTIONS = [
     "x' OR 1=1 //",
     "\") DETACH DELETE n //",
@@ -154,6 +211,7 @@ KEYED = {
     "licensing_network": {"org": "L1"}, "demand_matches": {"demand_id": "DM1"},
     "patent_landscape": {"node": "B"}, "university_partners": {"org": "S1"},
     "open_offers": {"node": "B"}, "org_profile": {"org": "S1"},
+    "lookup_chain_nodes": {"chain": "ch"},
 }
 
 

@@ -195,8 +195,11 @@ def test_cli_without_a_server_says_what_to_do(tmp_path, generated):
     """No server on the port: every graph command prints one actionable line and exits 2, quickly."""
     env = {**os.environ, "CHAINKG_HOME": str(tmp_path), "CHAINKG_NEO4J_PORT": str(_free_port())}
     env.pop("NEO4J_URI", None)
-    for args in (["stats"], ["init"], ["load", str(generated)], ["dump", str(tmp_path / "d.jsonl")],
-                 ["restore", str(tmp_path)]):
+    dump = tmp_path / "d.jsonl"
+    dump.write_text('{"format": "chainkg-dump", "version": 1}\n{"end": true, "nodes": 0, "relationships": 0}\n',
+                    encoding="utf-8")
+    for args in (["stats"], ["init"], ["load", str(generated)], ["dump", str(tmp_path / "out.jsonl")],
+                 ["restore", str(dump)], ["query", "org_profile", "-p", "org=x"]):
         t0 = time.monotonic()
         proc = _cli(env, *args, timeout=90)
         _assert_one_line_error(proc, "Cannot reach Neo4j", "chainkg server start")

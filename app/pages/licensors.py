@@ -8,7 +8,7 @@ from app.ui.data import saved
 from app.ui.downloads import table
 from app.ui.i18n import t
 from app.ui.page import page_start
-from app.ui.pickers import pick_node, pick_org
+from app.ui.pickers import pick_chain_node, pick_org, pick_region
 
 drv = page_start("page_licensors")
 mode = st.radio(t("search_by"), ["org", "node", "ipc"], horizontal=True, key="lf_mode",
@@ -18,10 +18,11 @@ with c1:
     if mode == "org":
         target = pick_org(drv, t("org"), key="lf_org", sme_only=True)
     elif mode == "node":
-        target = pick_node(drv, t("node"), key="lf_node")
+        target = pick_chain_node(drv, t("node"), key="lf_node")
     else:
         target = st.text_input(t("ipc"), key="lf_ipc").strip() or None
-region = c2.text_input(t("region"), key="lf_region").strip() or None
+with c2:
+    region = pick_region(t("region"), key="lf_region")
 
 if target:
     left, right = st.columns([3, 2])

@@ -8,12 +8,12 @@ from app.ui.data import col, saved
 from app.ui.downloads import table
 from app.ui.i18n import t
 from app.ui.page import page_start
-from app.ui.pickers import pick_node
+from app.ui.pickers import pick_chain_node
 
 drv = page_start("page_patent_nav")
 mode = st.radio(t("search_by"), ["node", "ipc"], horizontal=True, key="pn_mode",
                 format_func=lambda m: t("node") if m == "node" else t("ipc"))
-target = pick_node(drv, t("node"), key="pn_node") if mode == "node" else (st.text_input(t("ipc"), key="pn_ipc").strip() or None)
+target = pick_chain_node(drv, t("node"), key="pn_node") if mode == "node" else (st.text_input(t("ipc"), key="pn_ipc").strip() or None)
 
 if target:
     land = saved(drv, "patent_landscape", **{mode: target})

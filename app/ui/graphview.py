@@ -109,13 +109,48 @@ def show_graph(spec: GraphSpec, *, key: str, height: int = 480) -> str | None:
     return None
 
 
-def segment_layout(nodes: list[dict[str, Any]], *, col_width: float = 320, row_height: float = 72) -> None:
-    """Give nodes x/y so segments read left to right: upstream → midstream → downstream."""
-    rows: dict[int, int] = {}
-    for n in sorted(nodes, key=lambda n: (SEGMENT_X.get(str(n.get("segment")), 3), str(n.get("name")))):
-        col = SEGMENT_X.get(str(n.get("segment")), 3)
-        n["x"], n["y"] = col * col_width, rows.get(col, 0) * row_height
-        rows[col] = rows.get(col, 0) + 1
+def segment_layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] | None = None, *,
+                   col_width: float = 320, row_height: float = 72) -> None:
+    """Give nodes x/y so segments read left to right: upstream → midstream → downstream.
+
+    With ``edges`` (UPSTREAM_OF, source → target) a segment is split into sub-columns by the longest
+    chain of edges inside it (lithium → precursor → cathode are all "upstream" but drawn in order),
+    and rows follow the mean row of each node's upstream nodes, so supply lines cross less.
+    """
+    seg = {str(n["id"]): SEGMENT_X.get(str(n.get("segment")), 3) for n in nodes}
+    ups: dict[str, list[str]] = {i: [] for i in seg}
+    for e in edges or []:
+        s, t_ = str(e["source"]), str(e["target"])
+        if s in seg and t_ in seg and s != t_:
+            ups[t_].append(s)
+    depth: dict[str, int] = {}
+
+    def local_depth(i: str, trail: frozenset[str] = frozenset()) -> int:  # longest in-segment chain
+        if i not in depth:
+            inner = [u for u in ups[i] if seg[u] == seg[i] and u not in trail]
+            depth[i] = 1 + max((local_depth(u, trail | {i}) for u in inner), default=-1)
+        return depth[i]
+
+    columns = sorted({(seg[i], local_depth(i)) for i in seg})
+    x_of: dict[tuple[int, int], float] = {}
+    x = 0.0
+    for k, key in enumerate(columns):
+        if k and key[0] != columns[k - 1][0]:
+            x += col_width * 0.35  # a wider gap between segments than between sub-columns
+        x_of[key] = x
+        x += col_width if not edges else col_width * 0.65
+    if not edges:  # plain three columns, as before
+        x_of = {key: key[0] * col_width for key in columns}
+    y_of: dict[str, float] = {}
+    by_id = {str(n["id"]): n for n in nodes}
+    for key in columns:
+        members = [i for i in seg if (seg[i], depth[i]) == key]
+        placed = [[y_of[u] for u in ups[i] if u in y_of] for i in members]
+        order = sorted(zip(members, placed, strict=True),
+                       key=lambda mp: (sum(mp[1]) / len(mp[1]) if mp[1] else float("inf"), str(by_id[mp[0]].get("name"))))
+        for row, (i, _) in enumerate(order):
+            y_of[i] = row * row_height
+            by_id[i]["x"], by_id[i]["y"] = x_of[key], y_of[i]
 
 
 def frame_to_spec(df: pd.DataFrame, source: str, target: str, label: str | None = None, limit: int = 500) -> GraphSpec:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app.ui.data import has_query, saved
+from app.ui.i18n import t
 
 
 def _lookup(drv, name: str, **params) -> pd.DataFrame | None:
@@ -44,6 +45,16 @@ def pick_node(drv, label: str, *, chain: str | None = None, key: str = "node", o
                            key=key, optional=optional)
 
 
+def pick_chain_node(drv, label: str, *, key: str = "node") -> str | None:
+    """A chain node, narrowed by a chain picked first (so the node list is one chain's, in chain order)."""
+    left, right = st.columns([1, 2])
+    with left:
+        chain = _select_or_text(t("chain"), _lookup(drv, "lookup_chains"), "chain_id", "name", key=f"{key}_chain",
+                                optional=True)
+    with right:
+        return pick_node(drv, label, chain=chain, key=key)
+
+
 def pick_org(drv, label: str, *, key: str = "org", sme_only: bool = False) -> str | None:
     """An organisation: type part of a name, then choose among the matches (or keep what was typed)."""
     text = st.text_input(label, key=f"{key}_q").strip()
@@ -53,6 +64,17 @@ def pick_org(drv, label: str, *, key: str = "org", sme_only: bool = False) -> st
     if df is None or df.empty or "org_id" not in df.columns:
         return text  # saved queries accept a name or an id
     return _select_or_text(label + " ✓", df, "org_id", "name", key=f"{key}_pick")
+
+
+def pick_region(label: str, *, key: str = "region") -> str | None:
+    """A region: a searchable select box of provinces that also takes a typed code or city name
+    (saved queries resolve names and codes themselves, so any typed value is passed through)."""
+    from queries.resolve import PROVINCES
+
+    opts = [""] + sorted(PROVINCES, key=PROVINCES.get)
+    val = st.selectbox(label, opts, key=key, accept_new_options=True,
+                       format_func=lambda v: "—" if v == "" else (f"{v} ({PROVINCES[v]})" if v in PROVINCES else v))
+    return (val or "").strip() or None
 
 
 def pick_demand(drv, label: str, *, key: str = "demand") -> str | None:
