@@ -34,6 +34,16 @@ class ChainKGGroup(click.Group):
         except ChainKGError as e:
             click.secho(f"error: {e}", fg="red", err=True)
             sys.exit(e.exit_code)
+        except Exception as e:
+            # Safety net for driver errors that escape graph/ (app must not import neo4j itself).
+            if type(e).__module__.split(".")[0] != "neo4j":
+                raise
+            click.secho(
+                f"error: Neo4j failed: {e.__class__.__name__}: {str(e)[:300]}; check the server with "
+                "`chainkg server status` and run the command again",
+                fg="red", err=True,
+            )
+            sys.exit(2)
 
 
 @click.group(cls=ChainKGGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})

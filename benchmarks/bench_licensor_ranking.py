@@ -1,6 +1,10 @@
 """Licensor ranking quality by time split: hide the latest licences, rank licensors for each licensee.
 
-    python benchmarks/bench_licensor_ranking.py [--holdout 0.2] [--out benchmarks/results/licensor_ranking.json]
+    python benchmarks/bench_licensor_ranking.py --scale demo|N|loaded --json OUT [--holdout 0.2]
+
+``--scale`` works as in bench_queries.py (``loaded`` measures the graph as it is; ``demo`` / ``N``
+load that data set first unless the graph already holds that many patents). Figures: ``hit_at_10``
+and ``mrr`` with the popularity baseline as ``baseline`` (``ratio`` = ranking / popularity).
 
 The cut date is the (1 − holdout) quantile of licence dates. For every licensee with a licence on or
 after the cut, ``licensors_for(org=licensee, as_of=cut)`` ranks candidates using only what was known
@@ -11,15 +15,19 @@ licensed to the licensee. Reports hit@10 and MRR for both.
 
 from __future__ import annotations
 
-import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
-from graph.connection import make_driver
-from graph.settings import load_settings
-from queries.adhoc import run_readonly
-from queries.registry import run_query
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_queries import LOADED, ensure_loaded, scale_arg  # noqa: E402
+from benchmarks.common import bench_parser, figure, finish_figure, write_result  # noqa: E402
+from graph.connection import make_driver  # noqa: E402
+from graph.settings import load_settings  # noqa: E402
+from queries.adhoc import run_readonly  # noqa: E402
+from queries.registry import run_query  # noqa: E402
 
 
 def evaluate(driver, db: str, holdout: float = 0.2, k: int = 10) -> dict:
@@ -57,18 +65,27 @@ def evaluate(driver, db: str, holdout: float = 0.2, k: int = 10) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--holdout", type=float, default=0.2)
-    ap.add_argument("--out", default="benchmarks/results/licensor_ranking.json")
-    args = ap.parse_args()
+    p = bench_parser(__doc__.splitlines()[0])
+    for action in p._actions:  # also accept "loaded" (measure what the server holds)
+        if action.dest == "scale":
+            action.type, action.default = scale_arg, LOADED
+    p.add_argument("--holdout", type=float, default=0.2, help="share of the latest licences hidden (default 0.2)")
+    args = p.parse_args()
     settings = load_settings()
     driver = make_driver(settings)
+    notes = ensure_loaded(driver, settings.database, args.scale)
     res = evaluate(driver, settings.database, args.holdout)
-    print(json.dumps(res, indent=2))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2), encoding="utf-8")
     driver.close()
+    print(json.dumps(res, indent=2))
+    model, pop = res["licensors_for"], res["popularity"]
+    figures = {
+        "hit_at_10": finish_figure(figure(model["hit@10"], "share", baseline=pop["hit@10"],
+                                          note="baseline: most active licensors before the cut (popularity)")),
+        "mrr": finish_figure(figure(model["mrr"], "MRR", baseline=pop["mrr"])),
+    }
+    notes.append(f"time split at {res['cut']}: {res['licences_train']} train / {res['licences_test']} test licences, "
+                 f"{res['licensees']} licensees with a new licensor")
+    write_result(args.json, "licensor_ranking", args.scale, figures, notes, extra={"detail": res})
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ def _token_index(tokens: list[tuple[int, int]], pos: int) -> int:
 
 #: Boundaries even right before the suffix (verbs like 投资/研发 are name parts there: 某某投资有限公司).
 HARD_BOUNDARY_WORDS = frozenset(
-    "与 和 及 以及 同 跟 由 向 在 是 为 将 被 把 对 从 给 于 并 其 该 本 我 我们 贵 这 那 此 各 每 一家 这家 该家 多家 的 了 等 或 子 处于 位于 属于 用于 达到 多个 一种".split()
+    "与 和 及 以及 同 跟 由 向 在 是 为 将 被 把 对 从 给 于 并 其 该 本 我 我们 贵 这 那 此 各 每 一家 这家 该家 多家 的 了 等 或 子 处于 位于 属于 用于 达到 多个 一种 "
+    "任 现任 曾任 历任 担任 兼任 出任 起任 调任 调至 至今 持有 享受".split()
 )
 
 
@@ -102,7 +103,7 @@ def _is_boundary(tok: str, adjacent: bool = False) -> bool:
     return tok in words or bool(_PUNCT.match(tok)) or bool(_DIGITS.match(tok))
 
 
-_GLUE_FIRST = frozenset("为与和由向在是将被把对从给于及并")
+_GLUE_FIRST = frozenset("为与和由向在是将被把对从给于及并任")
 
 
 def _glued_function_word(tok: str) -> bool:

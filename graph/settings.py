@@ -17,7 +17,7 @@ class Settings:
 
     uri: str
     user: str = "neo4j"
-    password: str = ""
+    password: str = field(default="", repr=False)  # never printed in logs or tracebacks
     database: str = "neo4j"
     home: Path = field(default_factory=lambda: Path(".chainkg").resolve())
     port: int = DEFAULT_PORT

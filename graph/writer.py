@@ -14,9 +14,9 @@ from itertools import islice
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError
 
-from graph.errors import WriteError
+from graph.errors import ConnectionFailed, WriteError
 from graph.schema import ALLOWED_LABELS, REL_TYPES, check_label, check_property, check_rel_type, key_of
 
 DEFAULT_BATCH_SIZE = 5000
@@ -97,6 +97,12 @@ def _run_chunks(
                     f"writing {what}: chunk {i + 1} ({len(chunk)} rows) failed and was rolled back "
                     f"({result.chunks} earlier chunks were committed; re-running the load is safe): "
                     f"{e.code}: {e.message}"
+                ) from e
+            except DriverError as e:  # server gone mid-load (killed, restarted, network)
+                raise ConnectionFailed(
+                    f"lost the connection to Neo4j while writing {what} (chunk {i + 1}; {result.chunks} "
+                    f"earlier chunks were committed): {e.__class__.__name__}; check the server "
+                    "(`chainkg server status`), then re-run the same load — it is idempotent"
                 ) from e
             result += WriteResult(rows=len(chunk), written=written, chunks=1)
             if on_chunk:
@@ -181,6 +187,8 @@ def write_atomic(driver: neo4j.Driver, statements: list[tuple[str, dict[str, Any
     try:
         with driver.session(database=database) as session:
             session.execute_write(work)
+    except DriverError as e:
+        raise ConnectionFailed(f"lost the connection to Neo4j during an atomic batch (rolled back): {e.__class__.__name__}") from e
     except Neo4jError as e:
         raise WriteError(f"atomic batch of {len(statements)} statements rolled back: {e.code}: {e.message}") from e
 

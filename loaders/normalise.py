@@ -10,9 +10,67 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+
+
+# Patterns compiled once (the loaders call these functions per row).
+_PUB_NO_JUNK = re.compile(r"[\s.\-]")
+_ANY_SPACE = re.compile(r"\s")
+_APP_NO_PREFIX = re.compile(r"^(ZL|CN)")
+_APP_NO = re.compile(r"^(\d{8}|\d{12})(?:\.?([0-9X]))?$")
+_IPC_WIPO14 = re.compile(r"^([A-H]\d{2}[A-Z])(\d{4})(\d{6})$")
+_IPC_MAIN_GROUP_PREFIX = re.compile(r"^([A-H]\d{2}[A-Z])(\d{1,4})/?$")
+_CJK_SPACE_CJK = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+_CJK_SPACE_BRACKET = re.compile(r"(?<=[^\x00-\x7f]) (?=[()])|(?<=[()]) (?=[^\x00-\x7f])")
+_NAME_PUNCT = re.compile(r"[\s·・.,，、\"'“”‘’]")
+_COMPANY_WORDS = re.compile(r"(公司|集团|企业|厂|company|co\.?,? ?ltd|inc\.?|corp)")
+_ACADEMIC_END = re.compile(r"(大学|学院|研究院|研究所)$")
+_SPACE_OR_HYPHEN = re.compile(r"[\s\-]")
+_TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_DATE_SEPARATED = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DATE_CHINESE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_SERIAL = re.compile(r"^\d{1,5}(\.\d+)?$")
+_CN_KIND_CODE = re.compile(r"^CN\d+([A-Z])")
+_AMOUNT_NOISE = re.compile(r"[\s,，]|人民币|元|rmb|cny|¥|￥")
+_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(百万|万|亿|千|k|m)?$")
+_TRL_NOISE = re.compile(r"(?i)trl|级|\s")
+_SPACES = re.compile(r"\s+")
+_REGION_CODE = re.compile(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}")
+_REGION_SEPARATORS = re.compile(r"[ /,，、·\-]+")
+_INDUSTRY_CODE = re.compile(r"([A-T])?(\d{2,4})?")
+
+
+def _memo_str(maxsize: int):
+    """Memoise a pure normaliser for text arguments (bounded LRU; the uncached function is ``__wrapped__``).
+
+    Exports repeat the same organisations, IPC codes and dates on many rows, so most calls are
+    repeats. Only ``str`` arguments (and ``None``) are cached: ``lru_cache`` would treat ``1``,
+    ``1.0`` and ``True`` as one key, and spreadsheet values are cheap anyway. Exceptions are not
+    cached, so a bad value raises the same ValueError every time.
+    """
+
+    def decorate(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+
+        @functools.wraps(fn)
+        def wrapper(raw, *args, **kwargs):
+            if type(raw) is str:
+                if not args and not kwargs:
+                    return cached(raw)
+                if all(a is None or type(a) is str for a in (*args, *kwargs.values())):
+                    return cached(raw, *args, **kwargs)
+            return fn(raw, *args, **kwargs)
+
+        wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
 
 # ---------------------------------------------------------------------------------------------
 # Text basics
@@ -59,7 +117,7 @@ def normalise_pub_no(raw: object) -> str:
 
     Accepts spaces, dots, hyphens and full-width characters; raises ValueError otherwise.
     """
-    text = re.sub(r"[\s.\-]", "", nfkc(str(raw))).upper()
+    text = _PUB_NO_JUNK.sub("", nfkc(str(raw))).upper()
     m = _PUB_NO.match(text)
     if not m:
         raise ValueError(f"not a publication number: {raw!r} (expected like CN114142123A)")
@@ -74,7 +132,7 @@ def app_no_check_digit(digits: str) -> str:
     """Check digit of a CNIPA application number (8 or 12 digits): weights 2..9 cycling, sum mod 11, 10 → X."""
     if not digits.isdigit() or len(digits) not in (8, 12):
         raise ValueError(f"application number body must be 8 or 12 digits, got {digits!r}")
-    total = sum(int(d) * _APP_WEIGHTS[i % 8] for i, d in enumerate(digits))
+    total = sum(map(operator.mul, map(int, digits), _APP_WEIGHTS * 2))  # weights cycle every 8 digits
     rem = total % 11
     return "X" if rem == 10 else str(rem)
 
@@ -84,9 +142,9 @@ def normalise_app_no(raw: object) -> str:
 
     A missing check digit is computed; a wrong one raises ValueError.
     """
-    text = re.sub(r"\s", "", nfkc(str(raw))).upper()
-    text = re.sub(r"^(ZL|CN)", "", text)
-    m = re.match(r"^(\d{8}|\d{12})(?:\.?([0-9X]))?$", text)
+    text = _ANY_SPACE.sub("", nfkc(str(raw))).upper()
+    text = _APP_NO_PREFIX.sub("", text)
+    m = _APP_NO.match(text)
     if not m:
         raise ValueError(f"not an application number: {raw!r} (expected like 202110123456.7)")
     body, check = m.group(1), m.group(2)
@@ -119,13 +177,14 @@ def normalise_ipc(raw: object) -> str:
     return parse_ipc(raw).code
 
 
+@_memo_str(2**15)
 def parse_ipc(raw: object) -> IpcCode:
     """Parse an IPC code into its normalised code, level and parent chain.
 
     ``H01M10/0525`` → level subgroup, parents ``H01M10/00, H01M, H01, H``.
     """
-    text = re.sub(r"\s", "", nfkc(str(raw))).upper()
-    m14 = re.match(r"^([A-H]\d{2}[A-Z])(\d{4})(\d{6})$", text)
+    text = _ANY_SPACE.sub("", nfkc(str(raw))).upper()
+    m14 = _IPC_WIPO14.match(text)
     if m14:  # WIPO fixed-width form: 4-digit group, 6-digit subgroup, zero padded
         group = str(int(m14.group(2)))
         sub = m14.group(3).rstrip("0")
@@ -165,8 +224,8 @@ def normalise_ipc_prefix(raw: object) -> tuple[str, str]:
     ``H01M`` → (``H01M``, ``H01M``); ``H01M4`` or ``H01M 4/`` → (``H01M4/``, ``H01M4/00``);
     ``H01M10/052`` → (``H01M10/052``, ``H01M10/052``). The slash keeps ``H01M4`` from matching ``H01M40``.
     """
-    text = re.sub(r"\s", "", nfkc(str(raw))).upper()
-    m = re.match(r"^([A-H]\d{2}[A-Z])(\d{1,4})/?$", text)
+    text = _ANY_SPACE.sub("", nfkc(str(raw))).upper()
+    m = _IPC_MAIN_GROUP_PREFIX.match(text)
     if m:
         group = str(int(m.group(2)))
         return f"{m.group(1)}{group}/", f"{m.group(1)}{group}/00"
@@ -185,6 +244,7 @@ _ANNOTATION = re.compile(r"\((国营[^()]*|原[^()]*)\)\s*$")
 _NAME_VARIANTS = (("有限责任公司", "有限公司"),)
 
 
+@_memo_str(2**16)
 def clean_org_name(raw: object) -> str:
     """Display form of a name: NFKC (full-width → half-width, ``（）`` → ``()``) and single spaces.
 
@@ -195,8 +255,8 @@ def clean_org_name(raw: object) -> str:
 
 def _clean_once(text: str) -> str:
     text = _WS.sub(" ", nfkc(text))
-    text = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
-    text = re.sub(r"(?<=[^\x00-\x7f]) (?=[()])|(?<=[()]) (?=[^\x00-\x7f])", "", text)
+    text = _CJK_SPACE_CJK.sub("", text)
+    text = _CJK_SPACE_BRACKET.sub("", text)
     # NFKC again: removing a space can leave a letter next to a combining mark (´ → space + U+0301)
     return unicodedata.normalize("NFKC", text.strip())
 
@@ -225,6 +285,7 @@ def split_former_name(name: str) -> tuple[str, list[str]]:
     return (text or clean_org_name(name)), aliases
 
 
+@_memo_str(2**16)
 def normalise_org_name(raw: object) -> str:
     """The matching key ``name_norm``: display form, lower-case Latin, no spaces or punctuation
     variants, ``有限责任公司`` folded into ``有限公司``. Raises ValueError for an empty name."""
@@ -236,7 +297,7 @@ def normalise_org_name(raw: object) -> str:
 
 def _norm_once(text: str) -> str:
     text = clean_org_name(text).lower()
-    text = re.sub(r"[\s·・.,，、\"'“”‘’]", "", text)
+    text = _NAME_PUNCT.sub("", text)
     for a, b in _NAME_VARIANTS:
         text = text.replace(a, b)
     return unicodedata.normalize("NFKC", text)
@@ -254,13 +315,14 @@ _KIND_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@_memo_str(2**16)
 def guess_org_kind(name: str) -> str:
     """Kind from the name: 大学/学院 → university; 研究院/研究所/实验室 → institute; 局/委员会 → government;
     anything with a company suffix, or nothing recognisable, → company."""
     low = clean_org_name(name).lower()
-    if re.search(r"(公司|集团|企业|厂|company|co\.?,? ?ltd|inc\.?|corp)", low):
+    if _COMPANY_WORDS.search(low):
         # a company that owns a 研究院 is still a company: the legal-form suffix wins
-        if not re.search(r"(大学|学院|研究院|研究所)$", low):
+        if not _ACADEMIC_END.search(low):
             return "company"
     # The keyword that ends furthest right names the unit: 中国科学院物理研究所 is an institute.
     best, best_end = "company", -1
@@ -287,9 +349,10 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
+@_memo_str(2**16)
 def normalise_credit_code(raw: object) -> str:
     """Upper-case, strip spaces and validate a 统一社会信用代码 (length, alphabet, GB 32100-2015 check)."""
-    text = re.sub(r"[\s\-]", "", nfkc(str(raw))).upper()
+    text = _SPACE_OR_HYPHEN.sub("", nfkc(str(raw))).upper()
     if len(text) != 18:
         raise ValueError(f"credit code {raw!r} must have 18 characters, has {len(text)}")
     bad = [c for c in text if c not in CREDIT_ALPHABET]
@@ -300,9 +363,10 @@ def normalise_credit_code(raw: object) -> str:
     return text
 
 
+@_memo_str(2**16)
 def looks_like_credit_code(text: str) -> bool:
     """True when ``text`` is 18 characters of the credit-code alphabet (checksum not verified)."""
-    t = re.sub(r"\s", "", nfkc(text)).upper()
+    t = _ANY_SPACE.sub("", nfkc(text)).upper()
     return len(t) == 18 and all(c in CREDIT_ALPHABET for c in t) and any(c.isdigit() for c in t[:8])
 
 
@@ -312,6 +376,7 @@ def looks_like_credit_code(text: str) -> bool:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@_memo_str(2**14)
 def normalise_date(raw: object) -> dt.date:
     """``2021-03-04``, ``2021/3/4``, ``2021.03.04``, ``20210304``, ``2021年3月4日``, an Excel serial
     (``44259``) or a ``date``/``datetime`` → ``datetime.date``. Raises ValueError otherwise."""
@@ -322,11 +387,11 @@ def normalise_date(raw: object) -> dt.date:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _excel_serial(float(raw), raw)
     text = nfkc(str(raw))
-    text = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text).strip()
+    text = _TIME_SUFFIX.sub("", text).strip()
     m = (
-        re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", text)
-        or re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$", text)
-        or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+        _DATE_SEPARATED.match(text)
+        or _DATE_CHINESE.match(text)
+        or _DATE_COMPACT.match(text)
     )
     if m:
         y, mo, d = (int(g) for g in m.groups())
@@ -334,7 +399,7 @@ def normalise_date(raw: object) -> dt.date:
             return dt.date(y, mo, d)
         except ValueError as e:
             raise ValueError(f"not a calendar date: {raw!r} ({e})") from None
-    if re.match(r"^\d{1,5}(\.\d+)?$", text):
+    if _EXCEL_SERIAL.match(text):
         return _excel_serial(float(text), raw)
     raise ValueError(f"not a date: {raw!r} (expected like 2021-03-04, 2021年3月4日 or 20210304)")
 
@@ -357,8 +422,9 @@ def _vocab(table: dict[str, tuple[str, ...]], what: str):
         for v in variants:
             lookup[nfkc(v).lower()] = canon
 
+    @_memo_str(2**10)
     def normalise(raw: object) -> str:
-        key = re.sub(r"\s", "", nfkc(str(raw))).lower()
+        key = _ANY_SPACE.sub("", nfkc(str(raw))).lower()
         if key in lookup:
             return lookup[key]
         raise ValueError(f"unknown {what} {raw!r}; use one of {sorted(table)}")
@@ -422,6 +488,7 @@ normalise_patent_kind = _vocab(
 )
 
 
+@_memo_str(2**10)
 def normalise_patent_status(raw: object) -> str:
     """法律状态 → granted / pending / invalid / expired / unknown (substring rules, first hit wins)."""
     text = nfkc(str(raw)).lower()
@@ -441,7 +508,7 @@ def normalise_patent_status(raw: object) -> str:
 
 def kind_from_pub_no(pub_no: str) -> str | None:
     """Chinese kind codes: A/B/C → invention, U/Y → utility, S/D → design; None when unknown."""
-    m = re.match(r"^CN\d+([A-Z])", pub_no)
+    m = _CN_KIND_CODE.match(pub_no)
     if not m:
         return None
     return {"A": "invention", "B": "invention", "C": "invention", "U": "utility", "Y": "utility",
@@ -450,7 +517,7 @@ def kind_from_pub_no(pub_no: str) -> str | None:
 
 def status_from_pub_no(pub_no: str) -> str | None:
     """B/C (granted invention), U/Y (utility) and S (design) publications are grants; else None."""
-    m = re.match(r"^CN\d+([A-Z])", pub_no)
+    m = _CN_KIND_CODE.match(pub_no)
     return "granted" if m and m.group(1) in "BCUYS" else None
 
 
@@ -461,8 +528,8 @@ def normalise_amount(raw: object) -> float:
     """``100万`` → 1000000.0, ``1.5亿元`` → 150000000.0, ``20,000`` → 20000.0 (currency words dropped)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return float(raw)
-    text = re.sub(r"[\s,，]|人民币|元|rmb|cny|¥|￥", "", nfkc(str(raw)).lower())
-    m = re.match(r"^(\d+(?:\.\d+)?)(百万|万|亿|千|k|m)?$", text)
+    text = _AMOUNT_NOISE.sub("", nfkc(str(raw)).lower())
+    m = _AMOUNT.match(text)
     if not m:
         raise ValueError(f"not an amount: {raw!r} (expected like 500000 or 50万)")
     return float(m.group(1)) * _UNITS.get(m.group(2) or "", 1.0)
@@ -470,7 +537,7 @@ def normalise_amount(raw: object) -> float:
 
 def normalise_trl(raw: object) -> int:
     """Technology readiness level 1–9 (GB/T 22900); accepts ``TRL6``, ``6级``, ``6``."""
-    text = re.sub(r"(?i)trl|级|\s", "", nfkc(str(raw)))
+    text = _TRL_NOISE.sub("", nfkc(str(raw)))
     try:
         value = int(float(text))
     except (ValueError, OverflowError):  # '1e309' and 20,000-digit strings overflow
@@ -548,6 +615,7 @@ def _within(code: str, ancestor: str) -> bool:
     return False
 
 
+@_memo_str(2**12)
 def normalise_region(raw: object, within: str | None = None) -> str:
     """A region name or code → 6-digit administrative code (the most specific level given).
 
@@ -556,13 +624,13 @@ def normalise_region(raw: object, within: str | None = None) -> str:
     names shared by several divisions (朝阳区). Raises ValueError when unknown or ambiguous.
     """
     table = region_table()
-    text = re.sub(r"\s+", " ", nfkc(str(raw))).strip()
-    if re.fullmatch(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", text):
+    text = _SPACES.sub(" ", nfkc(str(raw))).strip()
+    if _REGION_CODE.fullmatch(text):
         code = text[:6].ljust(6, "0")
         if code in table:
             return code
         raise ValueError(f"unknown administrative code {raw!r}")
-    parts = [p for p in re.split(r"[ /,，、·\-]+", text) if p]
+    parts = [p for p in _REGION_SEPARATORS.split(text) if p]
     current = within
     for part in parts:
         current = _resolve_compound(part, current, raw)
@@ -613,8 +681,8 @@ def city_code(region_code: str) -> str | None:
 
 def normalise_industry_code(raw: object) -> str:
     """GB/T 4754-2017 code: ``C3841`` or ``3841`` → ``3841``; a section letter alone stays (``C``)."""
-    text = re.sub(r"\s", "", nfkc(str(raw))).upper()
-    m = re.fullmatch(r"([A-T])?(\d{2,4})?", text)
+    text = _ANY_SPACE.sub("", nfkc(str(raw))).upper()
+    m = _INDUSTRY_CODE.fullmatch(text)
     if not m or not text:
         raise ValueError(f"not a GB/T 4754 code: {raw!r} (expected like C3841 or 3841)")
     return m.group(2) or m.group(1)

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.derive import run_derivations
-from graph.errors import ChainKGError, InputError
+from graph.errors import ChainKGError, ConnectionFailed, InputError
 from graph.lookup import existing_keys, organization_index
 from graph.writer import write_nodes, write_relationships
 from loaders import normalise as N
 from loaders.headers import FILE_SPECS, HeaderMap, map_headers
 from loaders.readers import TABLE_SUFFIXES, ChainSpec, open_table, read_chain_yaml
 from loaders.resolve import Merge, OrgEntry, OrgResolver, org_node_props
-from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Reject, RowContext, RowRejected
+from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Record, Reject, RowContext, RowRejected
 
 #: Load order: files that others refer to come first.
 FILE_ORDER = ("organizations", "patents", "licenses", "transfers", "open_licenses", "achievements", "demands")
@@ -90,7 +90,7 @@ class LoadReport:
 class _Spool:
     """Records pickled in chunks to a temporary file: bounded memory for any file size."""
 
-    def __init__(self, chunk: int = 2000) -> None:
+    def __init__(self, chunk: int = 5000) -> None:
         self._f: IO[bytes] = tempfile.TemporaryFile(prefix="chainkg-spool-")
         self._buf: list[Any] = []
         self._chunk = chunk
@@ -119,6 +119,13 @@ class _Spool:
 
     def close(self) -> None:
         self._f.close()
+
+
+def _pack(rec: Record) -> tuple:
+    """A validated record as plain tuples for the spool: pickling dataclasses and NamedTuples
+    costs a Python call per object on load; tuples of built-ins are rebuilt in C."""
+    return (rec.line, rec.label, rec.extra_labels, rec.node, [tuple(lk) for lk in rec.links],
+            [tuple(r) for r in rec.refs], rec.ipc_codes)
 
 
 def check_header(kind: str, path: Path, header: list[str]) -> HeaderMap:
@@ -215,6 +222,8 @@ class Loader:
             fr.rows_read = len(spec.nodes)
             try:
                 self._write_chain(spec, prefixes, fr)
+            except ConnectionFailed:
+                raise  # the server is gone: stop the whole load instead of retrying file after file
             except ChainKGError as e:
                 fr.fatal = f"{fr.file}: {e}"
             fr.seconds = time.perf_counter() - t0
@@ -276,6 +285,9 @@ class Loader:
         fr.merged = len(file_merges)
         try:
             self._write(kind, fr, routed)
+        except ConnectionFailed:
+            routed.close()
+            raise  # the server is gone: stop the whole load instead of retrying file after file
         except ChainKGError as e:
             fr.fatal = f"{path.name}: {e}"
             routed.close()
@@ -288,63 +300,88 @@ class Loader:
         key_name = RECORD_KEYS[kind]
         first_line: dict[str, int] = {}
         json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
+        # (position, column) pairs computed once: building each row's dict is then one comprehension.
+        positions = [(i, c) for i, c in sorted(hmap.columns.items()) if c]
+        width = len(table.header)
+        # Referenced keys not known when the row was read; checked against the graph after the file.
+        self._pending_refs: dict[str, set[str]] = defaultdict(set)
+        pending, batch_keys = self._pending_refs, self.batch_keys
+        progress, name = self.progress, path.name
         for src in table.rows:
             fr.rows_read += 1
-            if self.progress and fr.rows_read % 5000 == 0:
-                self.progress(path.name, "validate", fr.rows_read, None)
+            if progress and fr.rows_read % 5000 == 0:
+                progress(name, "validate", fr.rows_read, None)
             if src.problem:
-                rejects.append(Reject(path.name, src.line, "", src.problem))
+                rejects.append(Reject(name, src.line, "", src.problem))
                 continue
-            if isinstance(src.values, dict):  # JSONL: map keys like headers
-                row = {json_keys[k]: v for k, v in src.values.items() if k in json_keys}
+            values = src.values
+            if isinstance(values, dict):  # JSONL: map keys like headers
+                row = {json_keys[k]: v for k, v in values.items() if k in json_keys}
+            elif len(values) == width:
+                row = {c: values[i] for i, c in positions}
             else:
-                row = {hmap.columns[i]: v for i, v in enumerate(src.values or []) if hmap.columns.get(i)}
-            ctx = RowContext(path.name, src.line, self.resolver)
+                row = {hmap.columns[i]: v for i, v in enumerate(values or []) if hmap.columns.get(i)}
+            ctx = RowContext(name, src.line, self.resolver)
             try:
                 rec = validator(row, ctx)
             except RowRejected as e:
-                rejects.append(Reject(path.name, src.line, e.field, e.reason))
+                rejects.append(Reject(name, src.line, e.field, e.reason))
                 continue
             key = rec.node[key_name]
             if key in first_line and not rec.merged:
-                rejects.append(Reject(path.name, src.line, key_name,
+                rejects.append(Reject(name, src.line, key_name,
                                       f"duplicate {key_name} {key!r} (first at line {first_line[key]}); row skipped"))
                 continue
             first_line.setdefault(key, src.line)
-            rejects += ctx.notes
-            spool.add(rec)
-        if self.progress:
-            self.progress(path.name, "validate", fr.rows_read, fr.rows_read)
+            if ctx.notes:
+                rejects += ctx.notes
+            for ref in rec.refs:
+                if ref.key not in batch_keys[ref.label]:
+                    pending[ref.label].add(ref.key)
+            spool.add(_pack(rec))
+        if progress:
+            progress(name, "validate", fr.rows_read, fr.rows_read)
         label = {"patents": "Patent"}.get(kind)
         if label:
             self.batch_keys[label] |= set(first_line)
 
     def _check_references(self, kind: str, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> _Routed:
-        # Which referenced keys exist neither in this load nor in the graph?
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for rec in spool:
-            for ref in rec.refs:
-                if ref.key not in self.batch_keys[ref.label]:
-                    wanted[ref.label].add(ref.key)
-        found = {label: existing_keys(self.driver, label, keys, database=self.database) for label, keys in wanted.items()}
-        # Second pass: drop what points nowhere and route nodes and links into one spool per write
+        # Which referenced keys exist neither in this load nor in the graph? The candidates were
+        # collected while validating; keys of this file itself (e.g. citations of a patent further
+        # down the same file) are in batch_keys by now.
+        wanted = {label: keys - self.batch_keys[label] for label, keys in getattr(self, "_pending_refs", {}).items()}
+        self._pending_refs = defaultdict(set)
+        found = {label: existing_keys(self.driver, label, keys, database=self.database) for label, keys in wanted.items()
+                 if keys}
+        missing_keys = {label: keys - found.get(label, set()) for label, keys in wanted.items()}
+        missing_keys = {label: keys for label, keys in missing_keys.items() if keys}
+        # One pass: drop what points nowhere and route nodes and links into one spool per write
         # group (plain tuples: cheap to pickle, and each group is then read exactly once).
         routed = _Routed()
-        for rec in spool:
-            missing = [r for r in rec.refs if r.key in wanted[r.label] and r.key not in found[r.label]]
-            if any(r.required for r in missing):
-                r = next(r for r in missing if r.required)
-                rejects.append(Reject(fr.file, rec.line, r.field,
-                                      f"unknown {r.label} {r.key!r}: not in this load nor in the graph; load it first"))
-                continue
-            gone = {(r.label, r.key) for r in missing}
-            for r in missing:
-                if r.report:
-                    rejects.append(Reject(fr.file, rec.line, r.field, f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
-            routed.node(rec.label, rec.extra_labels, rec.node)
-            routed.ipc.update(rec.ipc_codes)
-            for lk in rec.links:
-                if (lk.end_label, lk.end) in gone or (lk.start_label, lk.start) in gone:
+        for line, label, extra, node, links, refs, ipc_codes in spool:
+            if missing_keys and refs:
+                missing = [r for r in refs if r[1] in missing_keys.get(r[0], ())]
+            else:
+                missing = None
+            if missing:
+                required = [r for r in missing if r[3]]
+                if required:
+                    r = required[0]
+                    rejects.append(Reject(fr.file, line, r[2],
+                                          f"unknown {r[0]} {r[1]!r}: not in this load nor in the graph; load it first"))
+                    continue
+                gone = {(r[0], r[1]) for r in missing}
+                for r in missing:
+                    if r[4]:
+                        rejects.append(Reject(fr.file, line, r[2], f"unknown {r[0]} {r[1]!r}; link dropped, row loaded"))
+            else:
+                gone = None
+            routed.node(label, extra, node)
+            if ipc_codes:
+                routed.ipc.update(ipc_codes)
+            for lk in links:
+                # lk: (rel_type, start_label, start, end_label, end, props, merge_key)
+                if gone and ((lk[3], lk[4]) in gone or (lk[1], lk[2]) in gone):
                     fr.dropped_links += 1
                     continue
                 routed.link(lk)
@@ -392,16 +429,25 @@ class _Routed:
         self.node_count = 0
 
     def node(self, label: str, extra: tuple[str, ...], props: dict[str, Any]) -> None:
-        self.nodes.setdefault((label, extra), _Spool()).add(props)
+        # get-then-create: setdefault(key, _Spool()) would open a temporary file on every call
+        spool = self.nodes.get((label, extra))
+        if spool is None:
+            spool = self.nodes[(label, extra)] = _Spool()
+        spool.add(props)
         self.node_count += 1
 
-    def link(self, lk: Link) -> None:
-        key = (lk.rel_type, lk.start_label, lk.end_label, lk.merge_key)
-        self.links.setdefault(key, _Spool()).add((lk.start, lk.end, lk.props))
-        if lk.start_label == "Organization":
-            self.used_orgs.add(lk.start)
-        if lk.end_label == "Organization":
-            self.used_orgs.add(lk.end)
+    def link(self, lk: Link | tuple) -> None:
+        """Route one link, a ``Link`` or its plain tuple (rel_type, start_label, start, end_label, end, props, merge_key)."""
+        rel_type, start_label, start, end_label, end, props, merge_key = lk
+        key = (rel_type, start_label, end_label, merge_key)
+        spool = self.links.get(key)
+        if spool is None:
+            spool = self.links[key] = _Spool()
+        spool.add((start, end, props))
+        if start_label == "Organization":
+            self.used_orgs.add(start)
+        if end_label == "Organization":
+            self.used_orgs.add(end)
 
     def close(self) -> None:
         for spool in (*self.nodes.values(), *self.links.values()):

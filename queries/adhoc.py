@@ -26,6 +26,8 @@ _REFUSED: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bapoc\s*\.", re.I), "apoc procedures can write or read files"),
     (re.compile(r"\bgds\s*\.", re.I), "graph data science procedures can write"),
     (re.compile(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", re.I), "CALL { … } IN TRANSACTIONS commits by itself"),
+    (re.compile(r"^\s*(USE\s+\S+\s+)?SHOW\b|\bSHOW\s+\w*\s*(USERS?|DATABASES?|TRANSACTIONS?|SETTINGS?|PROCEDURES|FUNCTIONS|SERVERS?|ROLES?|PRIVILEGES?|ALIAS(ES)?|CONSTRAINTS?|INDEX(ES)?)\b", re.I),
+     "SHOW commands (they list users, sessions, settings and schema)"),
     (re.compile(r"\b(CREATE|DROP|SHOW)\s+(OR\s+REPLACE\s+)?(CONSTRAINT|INDEX|DATABASE|USER|ROLE|ALIAS|PRIVILEGES?)\b", re.I),
      "schema and administration commands"),
     (re.compile(r"\b(GRANT|DENY|REVOKE|START\s+DATABASE|STOP\s+DATABASE|TERMINATE\s+TRANSACTIONS?)\b", re.I),

@@ -39,31 +39,32 @@ CALL (nodes) {
 WITH t, asof, p
 WHERE p.filed IS NULL OR p.filed <= asof
 MATCH (cand:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-WHERE (type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) })
+// "Nobody holds it" as a HOLDS degree read (only organisations hold patents), not a second expansion.
+WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
   AND coalesce(cand.is_sme, false) = false
   AND coalesce(cand.kind, 'company') <> 'government'
   AND (t IS NULL OR cand <> t)
   AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)
-WITH t, asof, cand, collect(DISTINCT p) AS pats
+// One row per (candidate, patent) here, so the patent facts are aggregated in one pass (each
+// property read once) instead of collecting the patents and re-reading them in list comprehensions.
+WITH t, asof, cand, p, coalesce(p.status, 'unknown') AS status
+WITH t, asof, cand,
+     count(p) AS relevant_patents,
+     sum(CASE WHEN status IN ['invalid', 'expired'] THEN 0 ELSE 1 END) AS live_patents,
+     sum(CASE WHEN status = 'granted' THEN 1 ELSE 0 END) AS granted,
+     sum(CASE WHEN NOT status IN ['invalid', 'expired'] AND COUNT { (p)-[:OFFERED]->() } > 0 THEN 1 ELSE 0 END) AS open_offers,
+     avg(CASE WHEN p.filed IS NULL THEN null ELSE duration.inMonths(p.filed, asof).months / 12.0 END) AS mean_age
 WHERE t IS NULL OR NOT EXISTS {
   MATCH (cand)-[l:LICENSED_TO]->(t) WHERE l.date IS NULL OR l.date <= asof
 }
-WITH t, asof, cand, pats,
-     [x IN pats WHERE NOT coalesce(x.status, 'unknown') IN ['invalid', 'expired']] AS live,
-     [x IN pats WHERE x.filed IS NOT NULL | duration.inMonths(x.filed, asof).months / 12.0] AS ages
 CALL (cand, asof) {
   OPTIONAL MATCH (cand)-[l:LICENSED_TO]->(s:Organization)
   WHERE s.is_sme = true AND (l.date IS NULL OR l.date <= asof)
   RETURN count(l) AS prior_sme_licences
 }
-WITH t, cand, pats, live, prior_sme_licences,
-     size([x IN live WHERE EXISTS { (x)-[:OFFERED]->(:OpenLicenseOffer) }]) AS open_offers,
-     size([x IN pats WHERE x.status = 'granted']) AS granted,
-     CASE WHEN size(ages) = 0 THEN null ELSE reduce(s = 0.0, a IN ages | s + a) / size(ages) END AS mean_age,
-     CASE WHEN t IS NOT NULL AND t.province_code IS NOT NULL AND cand.province_code = t.province_code THEN 1 ELSE 0 END AS same_region
-WITH t, cand, size(pats) AS relevant_patents, size(live) AS live_patents, prior_sme_licences, open_offers,
-     granted, mean_age, same_region,
-     toFloat(granted) / size(pats) AS granted_share
+WITH t, cand, relevant_patents, live_patents, prior_sme_licences, open_offers, granted, mean_age,
+     CASE WHEN t IS NOT NULL AND t.province_code IS NOT NULL AND cand.province_code = t.province_code THEN 1 ELSE 0 END AS same_region,
+     toFloat(granted) / relevant_patents AS granted_share
 WITH t, cand, relevant_patents, live_patents, prior_sme_licences, open_offers, granted, mean_age, same_region, granted_share,
      2.0 * log(1 + live_patents) AS s_patents,
      1.0 * log(1 + prior_sme_licences) AS s_licences,

@@ -70,10 +70,6 @@ def test_gb18030_exports_are_detected_and_read_exactly(tmp_path_factory, rows):
     assert [v for v, _ in got] == rows
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "found by this suite: a short GB18030 file (a header and three rows of names) is detected as a Thai code page "
-    "by charset_normalizer and loaded as mojibake without any error; fix in loaders/readers.detect_encoding: try a "
-    "strict gb18030 decode before asking charset_normalizer (loaders owner)"))
 def test_a_short_gb18030_file_is_not_mis_detected(tmp_path):
     count_case("loader:csv_gb18030_short")
     path = tmp_path / "organizations.csv"
@@ -196,11 +192,6 @@ def test_app_downloads_escape_formula_cells(rows, colname):
     _check_app_download(rows, colname)
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, Exception), reason=(
-    "found by this suite: app/ui/downloads.py — (1) pandas does not quote a cell holding a bare CR, so "
-    "'x\\r=cmd|…' splits into a new spreadsheet row starting with an unescaped formula; (2) to_xlsx_bytes raises "
-    "IllegalCharacterError on control characters (e.g. \\x1f) that loaded data may contain; fix: quoting="
-    "csv.QUOTE_ALL (or strip CR) and strip openpyxl ILLEGAL_CHARACTERS_RE (app owner)"))
 def test_app_downloads_survive_control_characters():
     _check_app_download([("x\r=cmd|' /C calc'!A0", "ok")], "col")
     _check_app_download([("ok", "\x1f")], "col")
@@ -239,9 +230,6 @@ def test_rejects_files_escape_formula_cells(tmp_path_factory, rows):
         assert not [c for c in cells if _dangerous(c)], cells
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "found by this suite: rejects CSVs (app/commands/load.py safe_cell) escape = + - @ but not a leading tab or "
-    "carriage return, which the app downloads do escape (OWASP CSV injection list); fix: reuse escape_cell"))
 def test_rejects_files_escape_tab_and_carriage_return_leads(tmp_path):
     from app.commands.load import write_rejects
     from loaders.pipeline import LoadReport
@@ -254,9 +242,6 @@ def test_rejects_files_escape_tab_and_carriage_return_leads(tmp_path):
         assert not [c for c in cells if _dangerous(c)], cells
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "found by this suite: `chainkg query --format csv` (app/commands/query.py frame_to_text) writes cells such "
-    "as =cmd|… unescaped; fix: reuse app.ui.downloads.export_frame / escape_cell (query CLI owner)"))
 def test_query_cli_csv_escapes_formula_cells():
     from app.commands.query import frame_to_text
 

@@ -257,3 +257,63 @@ def test_names_with_combining_marks_reach_a_fixed_point(raw):
 def test_absurd_trl_values_are_value_errors(raw):
     with pytest.raises(ValueError):
         N.normalise_trl(raw)
+
+
+# ---- memoised normalisers: caching never changes a result ----------------------------------------
+
+CACHED = [N.parse_ipc, N.clean_org_name, N.normalise_org_name, N.guess_org_kind, N.normalise_credit_code,
+          N.looks_like_credit_code, N.normalise_date, N.normalise_patent_status, N.normalise_region, N.normalise_tier,
+          N.normalise_size, N.normalise_kind, N.normalise_license_type, N.normalise_transfer_mode,
+          N.normalise_demand_kind, N.normalise_patent_kind]
+
+# Text that looks like the values these functions see, plus arbitrary unicode (full-width, CJK, marks).
+_VALUE_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="０１２３２０２１年月日-/. 有限责任公司（）()ＡBＣH01M/", max_size=20),
+    st.sampled_from(["H01M 10/0525", "H01M0010052500", "2021年3月4日", "44259", "91110108MA01ABCD1X", "小巨人",
+                     "江苏省苏州市", "苏州", "320583", "朝阳区", "某某（北京）科技有限责任公司", "授权", "大型", "发明"]),
+)
+
+
+def _outcome(fn, *args, **kwargs):
+    try:
+        return ("ok", fn(*args, **kwargs))
+    except ValueError as e:
+        return ("error", str(e))
+
+
+@pytest.mark.parametrize("fn", CACHED, ids=lambda f: f.__name__)
+@given(raw=_VALUE_TEXT)
+def test_cached_normalisers_match_the_uncached_function(fn, raw):
+    expected = _outcome(fn.__wrapped__, raw)
+    assert _outcome(fn, raw) == expected  # first call (may fill the cache)
+    assert _outcome(fn, raw) == expected  # second call (served from the cache when it succeeded)
+
+
+@given(raw=_VALUE_TEXT, within=st.sampled_from([None, "320000", "110000", "440000"]))
+def test_cached_region_lookup_keys_on_the_scope_too(raw, within):
+    expected = _outcome(N.normalise_region.__wrapped__, raw, within)
+    assert _outcome(N.normalise_region, raw, within) == expected
+    assert _outcome(N.normalise_region, raw, within=within) == expected
+
+
+def test_cache_is_bypassed_for_non_text_values():
+    # lru_cache treats 1, 1.0 and True as one key: only str arguments are cached, so a bool is
+    # still refused after the serial 1 was seen.
+    assert N.normalise_date(1) == dt.date(1899, 12, 31)
+    with pytest.raises(ValueError):
+        N.normalise_date(True)
+    assert N.normalise_date(dt.datetime(2021, 3, 4, 5, 6)) == dt.date(2021, 3, 4)
+    before = N.normalise_date.cache_info().currsize
+    N.normalise_date(44259.0)
+    assert N.normalise_date.cache_info().currsize == before
+
+
+def test_cache_serves_repeats_and_errors_are_raised_every_time():
+    N.parse_ipc.cache_clear()
+    first = N.parse_ipc("H01M 10/0525")
+    assert N.parse_ipc("H01M 10/0525") is first
+    assert N.parse_ipc.cache_info().hits >= 1
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not an IPC code"):
+            N.parse_ipc("H01M 0/00")

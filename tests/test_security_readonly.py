@@ -45,12 +45,7 @@ WRITES = [
 ]
 
 
-_ADMIN_LEAK = pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "found by this suite: queries/adhoc.py refuses `SHOW USER|INDEX|…` but not the plurals, so the workbench "
-    "lists users, databases, other sessions' running queries and server settings; fix: refuse any SHOW "
-    "(queries owner)"))
-ADMIN_READS = [pytest.param(q, marks=_ADMIN_LEAK, id=q) for q in
-               ("SHOW USERS", "SHOW DATABASES", "SHOW TRANSACTIONS", "SHOW SETTINGS")]
+ADMIN_READS = ["SHOW USERS", "SHOW DATABASES", "SHOW TRANSACTIONS", "SHOW SETTINGS"]
 
 
 @pytest.mark.neo4j

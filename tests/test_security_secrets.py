@@ -6,8 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from graph.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +78,7 @@ def test_env_file_is_ignored_and_compose_reads_secrets_from_it():
         assert port.startswith("127.0.0.1:"), port
 
 
-@pytest.mark.xfail(strict=True, reason="found by this suite: graph/settings.py Settings.password needs "
-                   "field(repr=False) so tracebacks and logs that print settings never show it (reported to the lead)")
+# Found by this suite (Settings printed the password in its repr) and fixed in graph/settings.py.
 def test_settings_do_not_print_the_password():
     s = load_settings({"NEO4J_PASSWORD": "pw-must-not-show-42"})
     assert s.auth == ("neo4j", "pw-must-not-show-42")

@@ -16,13 +16,13 @@ from app.context import driver, settings
 from loaders.pipeline import LoadReport, load_directory
 from loaders.reference import REFERENCE_KINDS, load_reference
 
-_FORMULA_LEAD = ("=", "+", "-", "@")
 
 
 def safe_cell(value: object) -> str:
     """A cell for a CSV opened in a spreadsheet: text starting with = + - @ gets a leading ' (no formulas)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_LEAD) else text
+    from app.ui.downloads import escape_cell  # one escaping rule for every export
+
+    return escape_cell("" if value is None else str(value))
 
 
 def write_rejects(report: LoadReport, directory: Path) -> list[Path]:

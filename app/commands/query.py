@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import json
 import sys
 
@@ -37,8 +39,9 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 def frame_to_text(df: pd.DataFrame, fmt: str) -> str:
     """Render a result frame as csv or json text (table is printed with rich)."""
     if fmt == "csv":  # lists become "a; b" cells so spreadsheets read them
-        flat = df.apply(lambda col: col.map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v))
-        return flat.to_csv(index=False)
+        from app.ui.downloads import export_frame  # flattens lists and escapes formula cells
+
+        return export_frame(df).to_csv(index=False, quoting=csv.QUOTE_ALL)
     return json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2, default=str)
 
 

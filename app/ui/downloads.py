@@ -7,6 +7,7 @@ get a leading apostrophe, which spreadsheets display as text.
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import json
@@ -55,14 +56,22 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (Excel then reads Chinese correctly), formula cells escaped."""
-    return export_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # QUOTE_ALL: a cell holding a bare CR must not split into a new spreadsheet row.
+    return export_frame(df).to_csv(index=False, quoting=csv.QUOTE_ALL).encode("utf-8-sig")
+
+
+def _excel_safe(value: Any) -> Any:
+    """Drop control characters that the xlsx format cannot store (openpyxl raises on them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "result") -> bytes:
     """An Excel workbook of ``df`` (escaped like the CSV; openpyxl would otherwise store formulas)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        export_frame(df).to_excel(xw, index=False, sheet_name=sheet[:31] or "result")
+        export_frame(df).map(_excel_safe).to_excel(xw, index=False, sheet_name=sheet[:31] or "result")
     return buf.getvalue()
 
 
