@@ -83,6 +83,10 @@ DERIVATIONS: dict[str, str] = {
         "WITH n, p, min(i.code) AS ev "
         "CALL (n, p, ev) { "
         "  MERGE (p)-[r:MAPS_TO]->(n) "
+        # Skip edges the SET below would leave unchanged (a re-load rewrote every MAPS_TO otherwise).
+        "  WITH r, ev WHERE r.ipc IS NULL OR r.ipc <> ev OR coalesce(r.confidence, 0.0) < 0.9 "
+        "    OR r.method IS NULL OR r.source IS NULL OR r.evidence IS NULL "
+        "    OR NOT 'ipc_prefix' IN coalesce(r.methods, []) "
         "  SET r.confidence = CASE WHEN coalesce(r.confidence, 0.0) < 0.9 THEN 0.9 ELSE r.confidence END, "
         "      r.method = coalesce(r.method, 'ipc_prefix'), "
         "      r.methods = CASE WHEN 'ipc_prefix' IN coalesce(r.methods, []) THEN r.methods "

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
 # Patterns compiled once (the loaders call these functions per row).
 _PUB_NO_JUNK = re.compile(r"[\s.\-]")
 _ANY_SPACE = re.compile(r"\s")

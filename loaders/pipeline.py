@@ -14,7 +14,9 @@ This module imports no ``neo4j``: it calls graph-side functions with the driver 
 from __future__ import annotations
 
 import pickle
+import queue
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -121,6 +123,59 @@ class _Spool:
         self._f.close()
 
 
+_DONE = object()
+
+
+def prefetched(items: Iterable[Any], *, chunk: int = 1000, depth: int = 4) -> Iterator[Any]:
+    """Iterate ``items`` from a background thread, ``chunk`` items at a time, at most ``depth`` chunks ahead.
+
+    The write phase spends most of its time blocked on the socket while Neo4j runs a chunk (the
+    driver releases the GIL there); reading the next rows from the spool meanwhile overlaps the
+    two. Order is kept, an exception in ``items`` is re-raised here, and when the consumer stops
+    early (a failed write) the thread is told to stop and exits.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            buf: list[Any] = []
+            for item in items:
+                buf.append(item)
+                if len(buf) >= chunk:
+                    if not put(buf):
+                        return
+                    buf = []
+            if buf and not put(buf):
+                return
+            put(_DONE)
+        except BaseException as e:  # handed to the consumer, which re-raises it
+            put(e)
+
+    thread = threading.Thread(target=produce, name="chainkg-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            got = q.get()
+            if got is _DONE:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield from got
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _pack(rec: Record) -> tuple:
     """A validated record as plain tuples for the spool: pickling dataclasses and NamedTuples
     costs a Python call per object on load; tuples of built-ins are rebuilt in C."""
@@ -166,6 +221,7 @@ class Loader:
         self.resolver = OrgResolver(organization_index(driver, database=database))
         self.batch_keys: dict[str, set[str]] = defaultdict(set)  # label -> keys loaded in this run
         self.ipc_written: set[str] = set()
+        self._pending_refs: dict[str, set[str]] = defaultdict(set)  # label -> keys to look up after a file
 
     # -- writing helpers ------------------------------------------------------------------------
     def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None) -> int:
@@ -349,7 +405,7 @@ class Loader:
         # Which referenced keys exist neither in this load nor in the graph? The candidates were
         # collected while validating; keys of this file itself (e.g. citations of a patent further
         # down the same file) are in batch_keys by now.
-        wanted = {label: keys - self.batch_keys[label] for label, keys in getattr(self, "_pending_refs", {}).items()}
+        wanted = {label: keys - self.batch_keys[label] for label, keys in self._pending_refs.items()}
         self._pending_refs = defaultdict(set)
         found = {label: existing_keys(self.driver, label, keys, database=self.database) for label, keys in wanted.items()
                  if keys}
@@ -402,9 +458,9 @@ class Loader:
                 self.progress(fr.file, "write", done, total)
 
         for (label, extra), rows in sorted(routed.nodes.items()):
-            fr.loaded += self._nodes(label, iter(rows), extra, on_chunk=tick)
+            fr.loaded += self._nodes(label, prefetched(rows), extra, on_chunk=tick)
         for (rel_type, start, end, mkey), rows in sorted(routed.links.items(), key=lambda g: (*g[0][:3], g[0][3] or "")):
-            self._rels(rel_type, start, end, ({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey)
+            self._rels(rel_type, start, end, prefetched({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey)
         if kind == "organizations":
             for rows in routed.nodes.values():
                 for node in rows:

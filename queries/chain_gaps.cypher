@@ -9,6 +9,18 @@
 // param: limit: int = 100 [1..1000] — maximum rows
 // timeout: 10
 MATCH (c:Chain {chain_id: $chain})-[:HAS_NODE]->(n:ChainNode)
+WITH c, collect(n) AS nodes
+// Local patents counted once for the whole chain from the region's organisations (range seek on
+// region_code), as in chain_map; national patents are the MAPS_TO degree (one edge per pair).
+CALL (nodes) {
+  OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(m:ChainNode)
+  USING INDEX h:Organization(region_code)
+  WHERE h.region_code STARTS WITH $region AND m IN nodes
+    AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+  WITH m, count(DISTINCT p) AS k
+  RETURN collect([m.node_id, k]) AS local_pairs
+}
+UNWIND nodes AS n
 CALL (n) {
   OPTIONAL MATCH (o:Organization)-[:IN_NODE]->(n)
   WHERE o.is_sme = true
@@ -16,22 +28,14 @@ CALL (n) {
   RETURN count(o) AS smes_national,
          count(CASE WHEN coalesce(o.region_code, '') STARTS WITH $region THEN 1 END) AS smes_local
 }
-CALL (n) {
-  OPTIONAL MATCH (p:Patent)-[:MAPS_TO]->(n)
-  WITH DISTINCT p
-  WITH p, p IS NOT NULL AND EXISTS {
-      MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-      WHERE coalesce(h.region_code, '') STARTS WITH $region
-        AND (type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) })
-    } AS local
-  RETURN count(p) AS patents_national, count(CASE WHEN local THEN 1 END) AS patents_local
-}
+WITH c, n, smes_national, smes_local, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national,
+     coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0) AS patents_local
 WITH c, n, smes_national, smes_local, patents_national, patents_local
 WHERE smes_local <= $max_local_smes OR patents_local <= $max_local_patents
 CALL (n) {
   OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
   WHERE NOT coalesce(h.region_code, '') STARTS WITH $region
-    AND (type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) })
+    AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
   WITH h, count(DISTINCT p) AS k
   ORDER BY k DESC, h.name
   LIMIT $top_n

@@ -11,7 +11,7 @@
 // patent is "on the node" when it MAPS_TO it; an organisation's patents are those it HOLDS, or
 // applied for when nobody holds them (no transfer recorded). "Nobody holds it" is tested with the
 // HOLDS degree (`COUNT { (p)<-[:HOLDS]-() } = 0`, only organisations hold patents): a degree read,
-// where `NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }` expanded every applicant's patent again.
+// where a `NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }` subquery expanded every applicant's patent again.
 MATCH (c:Chain {chain_id: $chain})-[:HAS_NODE]->(n:ChainNode)
 WITH c, collect(n) AS nodes
 // Local patents, counted once for the whole chain from the region's organisations (a range seek on

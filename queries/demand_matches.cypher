@@ -52,7 +52,7 @@ CALL (d, nodes, keywords) {
   ORDER BY offered DESC, score DESC, p.pub_no
   LIMIT $limit
   OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-  WHERE type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }
+  WHERE type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0
   WITH p, shared, offered, kw, score, collect(h)[0] AS holder
   RETURN 'patent' AS kind, p.pub_no AS id, p.title AS title, holder.org_id AS org_id, holder.name AS org,
          null AS trl, offered AS open_offer, round(score, 3) AS score,

@@ -17,7 +17,7 @@ CALL () {
 }
 MATCH (p)-[:OFFERED]->(off:OpenLicenseOffer)
 OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-WHERE type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }
+WHERE type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0
 WITH p, off, collect(DISTINCT h)[0] AS holder
 WHERE $region IS NULL OR coalesce(holder.region_code, '') STARTS WITH $region
 CALL (p) {

@@ -16,7 +16,7 @@ CALL () {
   RETURN p
 }
 OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-WHERE type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }
+WHERE type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0
 WITH p, collect(DISTINCT h) AS holders
 WHERE $region IS NULL OR any(h IN holders WHERE coalesce(h.region_code, '') STARTS WITH $region)
 WITH collect({p: p, holders: holders}) AS rows

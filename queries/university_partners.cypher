@@ -19,7 +19,7 @@ WITH t, collect(DISTINCT n) AS nodes
 UNWIND nodes AS n
 MATCH (u:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
 WHERE u.kind IN ['university', 'institute'] AND u <> t
-  AND (type(r) = 'HOLDS' OR NOT EXISTS { (p)<-[:HOLDS]-(:Organization) })
+  AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
   AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
 WITH t, nodes, u, count(DISTINCT p) AS node_patents, collect(DISTINCT n.name) AS shared_nodes
 CALL (u, nodes) {

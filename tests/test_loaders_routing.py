@@ -97,3 +97,37 @@ def test_pack_keeps_every_field_of_a_record():
     assert (line, label, extra, node, ipc) == (7, "Patent", ("X",), {"pub_no": "CN1A"}, ["H01M"])
     assert links == [("CITES", "Patent", "CN1A", "Patent", "CN2A", {"w": 1}, "k")]
     assert refs == [("Patent", "CN2A", "cites", False, False)]
+
+
+def test_prefetched_keeps_order_and_ends():
+    assert list(pipeline.prefetched(range(2500), chunk=7, depth=2)) == list(range(2500))
+    assert list(pipeline.prefetched(iter(()))) == []
+
+
+def test_prefetched_reraises_errors_of_the_source():
+    def source():
+        yield from range(10)
+        raise ValueError("spool broken")
+
+    got = []
+    with pytest.raises(ValueError, match="spool broken"):
+        for x in pipeline.prefetched(source(), chunk=3):
+            got.append(x)
+    assert got == list(range(9))  # whole chunks before the failure arrive first
+
+
+def test_prefetched_stops_its_thread_when_the_consumer_stops_early():
+    import threading
+
+    produced = []
+
+    def source():
+        for i in range(100_000):
+            produced.append(i)
+            yield i
+
+    it = pipeline.prefetched(source(), chunk=10, depth=2)
+    assert next(it) == 0
+    it.close()  # what a failing write does (the generator is dropped)
+    assert not [t for t in threading.enumerate() if t.name == "chainkg-prefetch"]
+    assert len(produced) < 100  # bounded read-ahead: depth chunks, not the whole source
