@@ -188,6 +188,10 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
         stats["trl"] += store.write_trl_readings(driver, trl_rows, database).written
     stats["mentions"] = len(mentions)
     stats["technologies"] = len(tech_terms)
+    # Placements and applicants changed: the saved queries' stored counts follow (graph/precompute.py).
+    from graph.precompute import refresh_chain_counts
+
+    stats["precomputed_counts"] = sum(refresh_chain_counts(driver, database).values())
     return dict(stats)
 
 

@@ -123,4 +123,9 @@ def run_derivations(
                 "relationships_deleted": c.relationships_deleted,
                 "properties_set": c.properties_set,
             }
+    if only is None:  # the queries' stored counts (graph/precompute.py) follow every derivation above
+        from graph.precompute import refresh_chain_counts
+
+        done = refresh_chain_counts(driver, database, batch_size=batch_size)
+        out["precomputed_counts"] = {"relationships_created": 0, "relationships_deleted": 0, "properties_set": sum(done.values())}
     return out

@@ -9,18 +9,23 @@
 // param: limit: int = 100 [1..1000] — maximum rows
 // timeout: 10
 MATCH (c:Chain {chain_id: $chain})-[:HAS_NODE]->(n:ChainNode)
-WITH c, collect(n) AS nodes
-// Local patents counted once for the whole chain from the region's organisations (range seek on
-// region_code), as in chain_map; national patents are the MAPS_TO degree (one edge per pair).
-CALL (nodes) {
+// Precomputed shortcuts (graph/precompute.py, docs/queries.md), as in chain_map: a node's stored
+// region counts are used only while its stamp pc_total equals its live MAPS_TO degree (one edge
+// per pair, so the degree is the national patent count); stale nodes are counted live.
+WITH c, n, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national
+WITH c, collect({n: n, national: patents_national, fresh: n.pc_total IS NOT NULL AND n.pc_total = patents_national}) AS rows
+WITH c, rows, [x IN rows WHERE NOT x.fresh OR NOT size($region) IN [2, 4, 6] | x.n] AS stale
+CALL (stale) {
+  WITH stale WHERE size(stale) > 0
   OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(m:ChainNode)
   USING INDEX h:Organization(region_code)
-  WHERE h.region_code STARTS WITH $region AND m IN nodes
+  WHERE h.region_code STARTS WITH $region AND m IN stale
     AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
   WITH m, count(DISTINCT p) AS k
   RETURN collect([m.node_id, k]) AS local_pairs
 }
-UNWIND nodes AS n
+UNWIND rows AS row
+WITH c, row.n AS n, row.national AS patents_national, local_pairs, stale
 CALL (n) {
   OPTIONAL MATCH (o:Organization)-[:IN_NODE]->(n)
   WHERE o.is_sme = true
@@ -28,8 +33,11 @@ CALL (n) {
   RETURN count(o) AS smes_national,
          count(CASE WHEN coalesce(o.region_code, '') STARTS WITH $region THEN 1 END) AS smes_local
 }
-WITH c, n, smes_national, smes_local, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national,
-     coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0) AS patents_local
+WITH c, n, smes_national, smes_local, patents_national,
+     CASE WHEN n IN stale
+       THEN coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0)
+       ELSE coalesce(head([i IN range(0, size(n.pc_region_keys) - 1) WHERE n.pc_region_keys[i] = $region | n.pc_region_counts[i]]), 0)
+     END AS patents_local
 WITH c, n, smes_national, smes_local, patents_national, patents_local
 WHERE smes_local <= $max_local_smes OR patents_local <= $max_local_patents
 CALL (n) {

@@ -13,37 +13,46 @@
 // HOLDS degree (`COUNT { (p)<-[:HOLDS]-() } = 0`, only organisations hold patents): a degree read,
 // where a `NOT EXISTS { (p)<-[:HOLDS]-(:Organization) }` subquery expanded every applicant's patent again.
 MATCH (c:Chain {chain_id: $chain})-[:HAS_NODE]->(n:ChainNode)
-WITH c, collect(n) AS nodes
-// Local patents, counted once for the whole chain from the region's organisations (a range seek on
-// region_code) rather than by checking every holder of every patent of every node: 2.2M → ~0.4M db
-// hits for a province at 300k patents.
-CALL (nodes) {
+// Precomputed shortcuts (graph/precompute.py, docs/queries.md): a node's stored counts are used only
+// while its stamp pc_total equals its live MAPS_TO degree; other nodes are counted live below.
+WITH c, n, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national
+WITH c, collect({n: n, national: patents_national, fresh: n.pc_total IS NOT NULL AND n.pc_total = patents_national}) AS rows
+WITH c, rows, [x IN rows WHERE NOT x.fresh OR NOT size($region) IN [2, 4, 6] | x.n] AS stale
+// Live local patents for stale nodes only, counted once for the whole chain from the region's
+// organisations (a range seek on region_code); with no stale node this reads nothing.
+CALL (stale) {
+  WITH stale WHERE $region IS NOT NULL AND size(stale) > 0
   OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(m:ChainNode)
   USING INDEX h:Organization(region_code)
-  WHERE h.region_code STARTS WITH $region AND m IN nodes
+  WHERE h.region_code STARTS WITH $region AND m IN stale
     AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
   WITH m, count(DISTINCT p) AS k
   RETURN collect([m.node_id, k]) AS local_pairs
 }
-UNWIND nodes AS n
-CALL (n) {
-  OPTIONAL MATCH (o:Organization)-[:IN_NODE]->(n)
+UNWIND rows AS row
+WITH c, row.n AS n, row.national AS patents_national, row.fresh AS fresh, local_pairs, stale
+CALL (n, fresh) {
+  OPTIONAL MATCH (o:Organization)-[x:IN_NODE]->(n)
   WHERE o.is_sme = true AND ($tier IS NULL OR o.tier = $tier)
-  WITH DISTINCT o
-  // Anchored on the SME's own patents; the node side (100k+ MAPS_TO at scale) is only probed per
-  // patent. A row per patent: an applicant edge counts only when nobody holds the patent.
-  WITH o, n, COUNT {
+  WITH o, n, fresh, max(x.pc_node_patents) AS stored
+  // Stored per-placement count when the node is fresh, else anchored on the SME's own patents (the
+  // node side, 100k+ MAPS_TO at scale, only probed per patent): an applicant edge counts only when
+  // nobody holds the patent.
+  WITH o, CASE WHEN fresh AND stored IS NOT NULL THEN stored ELSE COUNT {
     MATCH (o)-[r:HOLDS|APPLICANT_OF]->(p:Patent)
     WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0) AND EXISTS { (p)-[:MAPS_TO]->(n) }
-  } AS node_patents
+  } END AS node_patents
   WITH o, node_patents, o IS NOT NULL AND ($region IS NULL OR coalesce(o.region_code, '') STARTS WITH $region) AS local
   ORDER BY node_patents DESC, o.name
   RETURN count(o) AS smes_national,
          collect(CASE WHEN local THEN {id: o.org_id, name: o.name, tier: o.tier, patents: node_patents} END) AS locals
 }
 // One MAPS_TO per (patent, node) pair (CONTRACTS.md), so the degree is the patent count.
-WITH c, n, smes_national, locals, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national,
-     coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0) AS patents_in_region
+WITH c, n, smes_national, locals, patents_national,
+     CASE WHEN n IN stale
+       THEN coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0)
+       ELSE coalesce(head([i IN range(0, size(n.pc_region_keys) - 1) WHERE n.pc_region_keys[i] = $region | n.pc_region_counts[i]]), 0)
+     END AS patents_in_region
 WITH c, n, patents_national, patents_in_region, smes_national, locals,
      CASE n.segment WHEN 'upstream' THEN 0 WHEN 'midstream' THEN 1 WHEN 'downstream' THEN 2 ELSE 3 END AS seg_order
 RETURN c.chain_id AS chain_id,

@@ -38,22 +38,32 @@ CALL (nodes) {
 }
 WITH t, asof, p
 WHERE p.filed IS NULL OR p.filed <= asof
-MATCH (cand:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-// "Nobody holds it" as a HOLDS degree read (only organisations hold patents), not a second expansion.
-WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-  AND coalesce(cand.is_sme, false) = false
-  AND coalesce(cand.kind, 'company') <> 'government'
-  AND (t IS NULL OR cand <> t)
-  AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)
+// The candidate owners of each patent: its precomputed pc_licensors (graph/precompute.py) while its
+// stamp pc_owner_degree equals the live HOLDS|APPLICANT_OF degree, else expanded live ("nobody
+// holds it" as a HOLDS degree read: only organisations hold patents). No subquery per patent: a
+// CALL/UNION per row cost more time than the expansions it saved.
+WITH t, asof, p,
+     CASE WHEN p.pc_owner_degree = COUNT { (p)<-[:HOLDS|APPLICANT_OF]-() } THEN p.pc_licensors END AS stored
+UNWIND CASE WHEN stored IS NOT NULL THEN stored ELSE COLLECT {
+  MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+  WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+    AND coalesce(h.is_sme, false) = false
+    AND coalesce(h.kind, 'company') <> 'government'
+  RETURN h.org_id
+} END AS cid
 // One row per (candidate, patent) here, so the patent facts are aggregated in one pass (each
-// property read once) instead of collecting the patents and re-reading them in list comprehensions.
-WITH t, asof, cand, p, coalesce(p.status, 'unknown') AS status
-WITH t, asof, cand,
+// property read once) before the (few) candidates are looked up and filtered.
+WITH t, asof, cid, p, coalesce(p.status, 'unknown') AS status
+WITH t, asof, cid,
      count(p) AS relevant_patents,
      sum(CASE WHEN status IN ['invalid', 'expired'] THEN 0 ELSE 1 END) AS live_patents,
      sum(CASE WHEN status = 'granted' THEN 1 ELSE 0 END) AS granted,
      sum(CASE WHEN NOT status IN ['invalid', 'expired'] AND COUNT { (p)-[:OFFERED]->() } > 0 THEN 1 ELSE 0 END) AS open_offers,
      avg(CASE WHEN p.filed IS NULL THEN null ELSE duration.inMonths(p.filed, asof).months / 12.0 END) AS mean_age
+MATCH (cand:Organization {org_id: cid})
+WHERE (t IS NULL OR cand <> t)
+  AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)
+WITH t, asof, cand, relevant_patents, live_patents, granted, open_offers, mean_age
 WHERE t IS NULL OR NOT EXISTS {
   MATCH (cand)-[l:LICENSED_TO]->(t) WHERE l.date IS NULL OR l.date <= asof
 }

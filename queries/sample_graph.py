@@ -16,6 +16,7 @@ from typing import Any
 
 import neo4j
 
+from graph.precompute import refresh_chain_counts
 from graph.writer import write_nodes, write_relationships
 
 
@@ -40,8 +41,12 @@ def _org(p: str, key: str, name: str, kind: str, size: str | None, tier: str, re
     }
 
 
-def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j") -> SampleKeys:
-    """Write the sample graph with every key starting with ``prefix``; returns the key helper."""
+def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j", *, refresh: bool = True) -> SampleKeys:
+    """Write the sample graph with every key starting with ``prefix``; returns the key helper.
+
+    ``refresh`` (default) then refreshes the stored counts (graph/precompute.py) as a load would, so
+    the queries take their precomputed path; ``refresh=False`` leaves them to count live.
+    """
     p = prefix
     k = SampleKeys(p)
     kw = dict(database=database)
@@ -142,4 +147,6 @@ def write_sample_graph(driver: neo4j.Driver, prefix: str, database: str = "neo4j
                         start_label="Organization", end_label="Achievement", **kw)
     write_relationships(driver, "ABOUT", [{"start": p + a, "end": p + "B"} for a in ("AC1", "AC2")],
                         start_label="Achievement", end_label="ChainNode", **kw)
+    if refresh:
+        refresh_chain_counts(driver, database)
     return k
