@@ -282,3 +282,39 @@ def test_load_demo_loads_the_bundled_demo_data_cleanly(driver, settings):
     loaded = {f.file: f.loaded for f in report.files}
     assert loaded["patents.csv"] >= 3000 and loaded["organizations.csv"] >= 300
     assert sum(1 for f in report.files if f.kind == "chains") >= 5
+
+
+@pytest.mark.neo4j
+def test_maps_to_derivation_updates_only_what_would_change(driver, settings, ns):
+    from graph.derive import run_derivations
+    from graph.writer import write_nodes, write_relationships
+
+    db = settings.database
+    write_nodes(driver, "ChainNode", [{"node_id": f"{ns}c.a", "chain_id": f"{ns}c", "name": "a", "segment": "upstream",
+                                       "ipc_prefixes": [f"{ns}H01M4/"]}], database=db)
+    write_nodes(driver, "IPC", [{"code": f"{ns}H01M4/13"}, {"code": f"{ns}H01M4/58"}], database=db)
+    write_nodes(driver, "Patent", [{"pub_no": f"{ns}P{i}", "title": "t"} for i in range(3)], database=db)
+    write_relationships(driver, "CLASSIFIED_AS", [{"start": f"{ns}P{i}", "end": f"{ns}H01M4/13"} for i in range(3)],
+                        start_label="Patent", end_label="IPC", database=db)
+    # P1: placed by keywords before (lower confidence); P2: stronger method, evidence from another code
+    write_relationships(driver, "MAPS_TO", [
+        {"start": f"{ns}P1", "end": f"{ns}c.a", "props": {"method": "keyword", "methods": ["keyword"], "confidence": 0.6,
+                                                        "source": "kw", "evidence": "电池"}},
+        {"start": f"{ns}P2", "end": f"{ns}c.a", "props": {"method": "manual", "methods": ["manual", "ipc_prefix"],
+                                                        "confidence": 1.0, "source": "m", "evidence": "e", "ipc": f"{ns}H01M4/58"}},
+    ], start_label="Patent", end_label="ChainNode", database=db)
+    query = (f"MATCH (p:Patent)-[r:MAPS_TO]->(:ChainNode {{node_id: '{ns}c.a'}}) WHERE p.pub_no STARTS WITH $p "
+             "RETURN p.pub_no AS p, properties(r) AS r ORDER BY p")
+    with driver.session(database=db) as s:
+        run_derivations(driver, database=db, only=["maps_to_ipc_prefix"])
+        first = {row["p"]: row["r"] for row in s.run(query, p=ns)}
+        run_derivations(driver, database=db, only=["maps_to_ipc_prefix"])
+        again = {row["p"]: row["r"] for row in s.run(query, p=ns)}
+    assert first == again
+    assert first[f"{ns}P0"] == {"method": "ipc_prefix", "methods": ["ipc_prefix"], "confidence": 0.9,
+                                "source": "ipc_prefix", "evidence": f"IPC {ns}H01M4/13", "ipc": f"{ns}H01M4/13"}
+    assert first[f"{ns}P1"] == {"method": "keyword", "methods": ["keyword", "ipc_prefix"], "confidence": 0.9,
+                                "source": "kw", "evidence": "电池", "ipc": f"{ns}H01M4/13"}
+    # already carries ipc_prefix and a higher confidence: only the evidence code follows the graph
+    assert first[f"{ns}P2"] == {"method": "manual", "methods": ["manual", "ipc_prefix"], "confidence": 1.0,
+                                "source": "m", "evidence": "e", "ipc": f"{ns}H01M4/13"}
