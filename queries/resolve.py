@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 import neo4j
 
 from graph.errors import QueryError
-from loaders.normalise import nfkc, normalise_ipc, normalise_org_name, normalise_pub_no, normalise_region, region_names
+from loaders.normalise import (
+    nfkc,
+    normalise_ipc,
+    normalise_org_name,
+    normalise_pub_no,
+    normalise_region,
+    region_names,
+)
 
 if TYPE_CHECKING:
     from queries.registry import SavedQuery

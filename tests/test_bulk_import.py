@@ -16,6 +16,7 @@ from app.cli import main
 from graph import server as srv
 from graph.bulk_import import import_bulk
 from graph.errors import ConfigError, InputError, ServerError
+from graph.precompute import refresh_chain_counts
 from graph.schema import ensure_schema
 from graph.settings import load_settings
 from graph.writer import graph_stats
@@ -71,6 +72,7 @@ def test_import_then_start_gives_the_exported_counts_and_init_applies_constraint
         assert [(r["type"], r["a"], r["sme"]) for r in records] == [("exclusive", "宁德时代新能源科技股份有限公司", True)]
 
         ensure_schema(drv, store.database)  # what `chainkg init` runs: constraints build on imported data
+        refresh_chain_counts(drv, store.database)  # `--refresh-counts`: the shortcuts a Bolt load derives
         with pytest.raises(neo4j.exceptions.ConstraintError):
             drv.execute_query("CREATE (:Patent {pub_no: $p})", p="CN114142123A", database_=store.database)
 

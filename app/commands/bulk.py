@@ -73,7 +73,7 @@ def import_bulk_cmd(bulk_dir: Path, overwrite: bool, threads: int | None) -> Non
     res = import_bulk(settings(), bulk_dir, overwrite=overwrite, threads=threads)
     click.echo(f"imported {res.nodes:,} nodes, {res.relationships:,} relationships, {res.properties:,} properties "
                f"in {res.seconds:.1f}s (log {res.log_file})")
-    click.echo("next: chainkg server start && chainkg init   # constraints and indexes are created by init")
+    click.echo("next: chainkg server start && chainkg init --refresh-counts   # constraints, indexes, chain counts")
 
 
 COMMANDS = [export_bulk_cmd, import_bulk_cmd]

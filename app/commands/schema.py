@@ -13,11 +13,18 @@ from graph.schema import ensure_schema
 from graph.writer import graph_stats
 
 
-@click.command("init", epilog="\b\nExample:\n  chainkg init")
-def init_cmd() -> None:
+@click.command("init", epilog="\b\nExamples:\n  chainkg init\n  chainkg init --refresh-counts   # after import-bulk or writes outside chainkg")
+@click.option("--refresh-counts", is_flag=True,
+              help="Also refresh the precomputed chain counts (done after every load/extract anyway).")
+def init_cmd(refresh_counts: bool) -> None:
     """Create every constraint and index (idempotent; safe to run again)."""
     n = ensure_schema(driver(), settings().database)
     click.echo(f"schema ready: {n} constraints and indexes ensured")
+    if refresh_counts:
+        from graph.precompute import refresh_chain_counts
+
+        stats = refresh_chain_counts(driver(), settings().database)
+        click.echo(f"precomputed chain counts refreshed: {stats}")
 
 
 @click.command("stats", epilog="\b\nExamples:\n  chainkg stats\n  chainkg stats --format json")
