@@ -75,13 +75,9 @@ def demo_graph(driver, settings):
 
     Tests that use it must not delete demo data; they only read it.
     """
+    from extraction.graph_extract import extract_graph
     from loaders.demo import load_demo
 
     load_demo(driver, database=settings.database)
-    try:
-        from extraction.graph_extract import extract_graph
-    except ImportError:  # extraction lands separately; the loaded graph is already queryable
-        extract_graph = None
-    if extract_graph is not None:
-        extract_graph(driver, database=settings.database)
+    extract_graph(driver, database=settings.database)
     return driver
