@@ -15,7 +15,7 @@ from typing import Any
 import neo4j
 
 from graph.schema import check_label, check_property, check_rel_type, key_of
-from graph.writer import DEFAULT_BATCH_SIZE, WriteResult, _run_chunks, clean_props
+from graph.writer import DEFAULT_BATCH_SIZE, WriteResult, _run_chunks, clean_props, rel_merge_query
 
 _TEXT_QUERIES: dict[str, str] = {
     "Patent": "MATCH (n:Patent) RETURN n.pub_no AS key, n.title AS title, n.abstract AS body, "
@@ -102,15 +102,7 @@ def placement_merge_query(rel_type: str, start_label: str, end_label: str) -> st
 
 def text_relation_query(rel_type: str, start_label: str, end_label: str, merge_key: str | None = None) -> str:
     """Merge a relation found in text; provenance is set only on creation (loaded facts are not overwritten)."""
-    check_rel_type(rel_type)
-    sk, ek = check_property(key_of(start_label)), check_property(key_of(end_label))
-    check_label(start_label)
-    check_label(end_label)
-    rel_props = f" {{{check_property(merge_key)}: row.mkey}}" if merge_key else ""
-    return (
-        f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.start}}) MATCH (b:{end_label} {{{ek}: row.end}}) "
-        f"WHERE a <> b MERGE (a)-[r:{rel_type}{rel_props}]->(b) ON CREATE SET r += row.props RETURN count(r) AS c"
-    )
+    return rel_merge_query(rel_type, start_label, end_label, merge_key, on_create_only=True, distinct_ends=True)
 
 
 def write_placements(

@@ -60,8 +60,20 @@ def node_merge_query(label: str, extra_labels: Iterable[str] = ()) -> str:
     return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props{set_extra} RETURN count(n) AS c"
 
 
-def rel_merge_query(rel_type: str, start_label: str, end_label: str, merge_key: str | None = None) -> str:
-    """Cypher text for merging rows ``{start, end, props[, mkey]}`` as ``rel_type`` relationships."""
+def rel_merge_query(
+    rel_type: str,
+    start_label: str,
+    end_label: str,
+    merge_key: str | None = None,
+    *,
+    on_create_only: bool = False,
+    distinct_ends: bool = False,
+) -> str:
+    """Cypher text for merging rows ``{start, end, props[, mkey]}`` as ``rel_type`` relationships.
+
+    ``on_create_only`` sets the properties only when the relationship is new (text-derived facts never
+    overwrite loaded ones); ``distinct_ends`` skips rows whose two ends are the same node.
+    """
     check_rel_type(rel_type)
     sk, ek = check_property(key_of(start_label)), check_property(key_of(end_label))
     check_label(start_label)
@@ -69,8 +81,9 @@ def rel_merge_query(rel_type: str, start_label: str, end_label: str, merge_key: 
     rel_props = f" {{{check_property(merge_key)}: row.mkey}}" if merge_key else ""
     return (
         f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.start}}) "
-        f"MATCH (b:{end_label} {{{ek}: row.end}}) "
-        f"MERGE (a)-[r:{rel_type}{rel_props}]->(b) SET r += row.props RETURN count(r) AS c"
+        f"MATCH (b:{end_label} {{{ek}: row.end}}) {'WHERE a <> b ' if distinct_ends else ''}"
+        f"MERGE (a)-[r:{rel_type}{rel_props}]->(b) {'ON CREATE ' if on_create_only else ''}SET r += row.props "
+        "RETURN count(r) AS c"
     )
 
 
