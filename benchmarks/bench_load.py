@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--orgs", type=int, default=None, help="organisation pool (default N/20)")
     ap.add_argument("--naive-sample", type=int, default=5000)
     ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--defer-indexes", choices=["auto", "on", "off"], default="auto",
+                    help="as `chainkg load --defer-indexes` (auto: deferred when the database holds no patent)")
+    ap.add_argument("--writers", type=int, default=pipeline.DEFAULT_WRITERS, help="node-writing transactions in flight")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the loaded benchmark data")
     ap.add_argument("--validate-only", action="store_true",
@@ -179,7 +182,8 @@ def main(argv: list[str] | None = None) -> dict:
             timer.install()
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             t, cpu = time.perf_counter(), time.process_time()
-            report = load_directory(driver, d, database=db, batch_size=args.batch_size)
+            report = load_directory(driver, d, database=db, batch_size=args.batch_size,
+                                    defer_indexes=args.defer_indexes, writers=args.writers)
             load_s = time.perf_counter() - t
             client_cpu_s = time.process_time() - cpu
             rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -189,7 +193,8 @@ def main(argv: list[str] | None = None) -> dict:
         naive_total_extrapolated = (naive["node_seconds"] / naive["nodes"]) * timer.node_rows + (
             naive["rel_seconds"] / naive["relationships"]) * timer.rel_rows
         result = {
-            "patents": args.patents, "organisations": n_orgs, "batch_size": args.batch_size,
+            "patents": args.patents, "organisations": n_orgs, "batch_size": args.batch_size, "writers": args.writers,
+            "indexes_deferred": len(report.indexes_deferred), "index_rebuild_seconds": round(report.index_seconds, 2),
             "generate_seconds": round(gen_s, 2), "load_seconds": round(load_s, 2),
             "client_cpu_seconds": round(client_cpu_s, 1), "load_avg": [round(x, 2) for x in os.getloadavg()],
             "rows_rejected": len(report.rejects),

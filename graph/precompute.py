@@ -27,6 +27,21 @@ from graph.errors import WriteError
 
 _OWNER = "(type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)"
 
+# Days from 1970-01-01 to a patent's filing date (an integer, so stored and live sums agree exactly).
+FILED_DAYS = "duration.inDays(date('1970-01-01'), p.filed).days"
+
+# The graph's totals from the count store (constant time): the freshness stamp of licensor_groups.
+# Any patent, organisation, owner edge, placement or open-licence offer added or removed changes it.
+STAMP_CYPHER = (
+    "CALL () { MATCH (x:Patent) RETURN count(x) AS c1 } "
+    "CALL () { MATCH (x:Organization) RETURN count(x) AS c2 } "
+    "CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 } "
+    "CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 } "
+    "CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 } "
+    "CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 } "
+    "WITH [c1, c2, c3, c4, c5, c6] AS stamp"
+)
+
 # name -> Cypher; $batch is the rows per inner transaction.
 REFRESHES: dict[str, str] = {
     "chain_node_region_counts": (
@@ -72,6 +87,51 @@ REFRESHES: dict[str, str] = {
         "    OR p.pc_owner_degree <> deg "
         "  SET p.pc_licensors = ids, p.pc_owner_degree = deg "
         "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # licensors_for's aggregates (issue 7: it read every patent of an SME's nodes). For each node,
+    # one entry per (licensor, node set) group: the licensor's patents on the node whose MAPS_TO
+    # node set is exactly that set (``sig``, the sorted node ids joined by '|'), with the counts the
+    # score needs. A patent on two of an SME's nodes sits in one group, listed under both nodes, so
+    # the query de-duplicates groups before summing and never counts a patent twice. The stamp is
+    # the graph's own count-store totals at the start of the refresh: any added or removed patent,
+    # organisation, owner, placement or offer makes the stored groups stale (queries then count live).
+    "licensor_groups": (
+        f"{STAMP_CYPHER} "
+        "MATCH (n:ChainNode) "
+        "CALL (n, stamp) { "
+        "  CALL (n) { "
+        "    OPTIONAL MATCH (p:Patent)-[:MAPS_TO]->(n) "
+        "    RETURN max(p.filed) AS max_filed "
+        "  } "
+        "  CALL (n) { "
+        "    OPTIONAL MATCH (p:Patent)-[:MAPS_TO]->(n) "
+        "    WITH p, COLLECT { MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p) "
+        f"     WHERE {_OWNER} AND coalesce(h.is_sme, false) = false "
+        "        AND coalesce(h.kind, 'company') <> 'government' RETURN DISTINCT h.org_id } AS ids "
+        "    UNWIND ids AS id "
+        "    WITH id, p, coalesce(p.status, 'unknown') AS status, "
+        "         reduce(s = '', m IN COLLECT { MATCH (p)-[:MAPS_TO]->(m:ChainNode) RETURN m.node_id ORDER BY m.node_id } "
+        "                | s + '|' + m) AS sig "
+        "    WITH id, sig, count(p) AS k, "
+        "         sum(CASE WHEN status IN ['invalid', 'expired'] THEN 0 ELSE 1 END) AS live, "
+        "         sum(CASE WHEN status = 'granted' THEN 1 ELSE 0 END) AS granted, "
+        "         sum(CASE WHEN NOT status IN ['invalid', 'expired'] AND COUNT { (p)-[:OFFERED]->() } > 0 THEN 1 ELSE 0 END) AS open, "
+        f"        sum({FILED_DAYS}) AS fsum, count(p.filed) AS fn "
+        "    ORDER BY id, sig "
+        "    RETURN collect(id) AS ids, collect(sig) AS sigs, collect(k) AS ks, collect(live) AS lives, "
+        "           collect(granted) AS granteds, collect(open) AS opens, collect(fsum) AS fsums, collect(fn) AS fns "
+        "  } "
+        "  WITH n, stamp, max_filed, ids, sigs, ks, lives, granteds, opens, fsums, fns "
+        "  WHERE NOT (coalesce(n.pc_lic_stamp = stamp, false) AND coalesce(n.pc_lic_ids = ids, false) "
+        "    AND coalesce(n.pc_lic_sigs = sigs, false) AND coalesce(n.pc_lic_patents = ks, false) "
+        "    AND coalesce(n.pc_lic_live = lives, false) AND coalesce(n.pc_lic_granted = granteds, false) "
+        "    AND coalesce(n.pc_lic_open = opens, false) AND coalesce(n.pc_lic_fsum = fsums, false) "
+        "    AND coalesce(n.pc_lic_fn = fns, false) "
+        "    AND coalesce(n.pc_lic_max_filed = max_filed, n.pc_lic_max_filed IS NULL AND max_filed IS NULL)) "
+        "  SET n.pc_lic_ids = ids, n.pc_lic_sigs = sigs, n.pc_lic_patents = ks, n.pc_lic_live = lives, "
+        "      n.pc_lic_granted = granteds, n.pc_lic_open = opens, n.pc_lic_fsum = fsums, n.pc_lic_fn = fns, "
+        "      n.pc_lic_max_filed = max_filed, n.pc_lic_stamp = stamp "
+        "} IN TRANSACTIONS OF 1 ROWS"
     ),
 }
 

@@ -26,7 +26,8 @@ from typing import IO, Any
 
 from graph.derive import run_derivations
 from graph.errors import ChainKGError, ConnectionFailed, InputError
-from graph.lookup import existing_keys, organization_index
+from graph.lookup import existing_keys, has_nodes, organization_index
+from graph.schema import drop_secondary_indexes, ensure_schema, missing_secondary_indexes
 from graph.writer import write_nodes, write_relationships
 from loaders import normalise as N
 from loaders.headers import FILE_SPECS, HeaderMap, map_headers
@@ -70,6 +71,8 @@ class LoadReport:
     derived: dict[str, dict[str, int]] = field(default_factory=dict)
     nodes_written: int = 0
     relationships_written: int = 0
+    indexes_deferred: list[str] = field(default_factory=list)  # dropped before the writes, rebuilt after
+    index_seconds: float = 0.0  # time to rebuild them (included in no file's seconds)
 
     @property
     def fatal(self) -> list[str]:
@@ -212,10 +215,12 @@ def find_source_files(directory: Path) -> tuple[list[Path], list[tuple[str, Path
 class Loader:
     """One load: the driver, the resolver shared by every file and the accumulating report."""
 
-    def __init__(self, driver: Any, *, database: str, batch_size: int, progress: Progress | None, report: LoadReport):
+    def __init__(self, driver: Any, *, database: str, batch_size: int, progress: Progress | None, report: LoadReport,
+                 writers: int = 1):
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
+        self.writers = writers
         self.progress = progress
         self.report = report
         self.resolver = OrgResolver(organization_index(driver, database=database))
@@ -226,7 +231,7 @@ class Loader:
     # -- writing helpers ------------------------------------------------------------------------
     def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None) -> int:
         res = write_nodes(self.driver, label, records, extra_labels=extra, batch_size=self.batch_size,
-                          database=self.database, on_chunk=on_chunk)
+                          database=self.database, on_chunk=on_chunk, parallel=self.writers)
         self.report.nodes_written += res.rows
         return res.rows
 
@@ -510,8 +515,39 @@ class _Routed:
             spool.close()
 
 
+#: How long a load waits for rebuilt indexes to come online (full text over millions of patents).
+INDEX_BUILD_WAIT_SECONDS = 3600
+
+#: Node-writing transactions in flight at once (relationships are always written one chunk at a time).
+DEFAULT_WRITERS = 2
+
+
+def should_defer_indexes(driver: Any, database: str, mode: str | bool) -> bool:
+    """Whether to build the secondary indexes after the writes instead of during them.
+
+    ``"auto"`` defers on a first load — the database holds no Patent yet — where rebuilding the
+    indexes once costs far less than maintaining them row by row; on a graph that already has data a
+    rebuild would re-index everything for a small delta, so indexes stay. ``True``/``"on"`` and
+    ``False``/``"off"`` force the choice.
+    """
+    if isinstance(mode, bool):
+        return mode
+    if mode in ("on", "off"):
+        return mode == "on"
+    if mode != "auto":
+        raise ValueError(f"defer_indexes must be auto, on or off, not {mode!r}")
+    return not has_nodes(driver, "Patent", database=database)
+
+
 def load_directory(
-    driver: Any, path: str | Path, *, database: str = "neo4j", batch_size: int = 5000, progress: Progress | None = None
+    driver: Any,
+    path: str | Path,
+    *,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    defer_indexes: str | bool = "auto",
+    writers: int = DEFAULT_WRITERS,
 ) -> LoadReport:
     """Load every known source file in ``path`` and run the derivations; return a LoadReport.
 
@@ -519,6 +555,10 @@ def load_directory(
     open licences, achievements, demands). A file with a fatal problem (unreadable, missing
     required column) is skipped whole and reported in ``report.fatal``; rejected rows are in
     ``report.rejects``. Raises InputError when ``path`` is not a directory or holds no known file.
+
+    ``defer_indexes`` (auto/on/off, see :func:`should_defer_indexes`) drops the secondary indexes
+    before the writes and rebuilds them before the derivations — also when the load fails, so a
+    failed load never leaves the graph without them. ``writers`` node chunks are written concurrently.
     """
     directory = Path(path)
     if not directory.is_dir():
@@ -528,13 +568,39 @@ def load_directory(
         names = ", ".join(f"{k}.csv" for k in FILE_ORDER)
         raise InputError(f"{directory}: no known source files; expected chains/*.yaml or any of {names} (.jsonl/.xlsx too)")
     report = LoadReport(directory=str(directory))
-    loader = Loader(driver, database=database, batch_size=batch_size, progress=progress, report=report)
-    loader.load_chains(chains)
-    if any(kind == "organizations" for kind, _ in tables):
-        from loaders.reference import load_regions
+    loader = Loader(driver, database=database, batch_size=batch_size, progress=progress, report=report, writers=writers)
+    # Indexes missing at the start (a first load, or one that died before rebuilding them) are built
+    # after the writes too, so every load leaves the schema complete.
+    report.indexes_deferred = missing_secondary_indexes(driver, database)
+    if should_defer_indexes(driver, database, defer_indexes):
+        report.indexes_deferred += drop_secondary_indexes(driver, database)
+    try:
+        loader.load_chains(chains)
+        if any(kind == "organizations" for kind, _ in tables):
+            from loaders.reference import load_regions
 
-        load_regions(driver, database=database, batch_size=batch_size)
-    for kind, table_path in tables:
-        loader.load_table(kind, table_path)
+            load_regions(driver, database=database, batch_size=batch_size)
+        for kind, table_path in tables:
+            loader.load_table(kind, table_path)
+    except BaseException:
+        if report.indexes_deferred:
+            try:
+                _rebuild_indexes(driver, database, report, None)
+            except Exception:  # noqa: BLE001 - the load's own error is the one to report; the next load rebuilds
+                pass
+        raise
+    if report.indexes_deferred:
+        _rebuild_indexes(driver, database, report, progress)
     report.derived = run_derivations(driver, database=database, batch_size=batch_size)
     return report
+
+
+def _rebuild_indexes(driver: Any, database: str, report: LoadReport, progress: Progress | None) -> None:
+    """Recreate the deferred indexes and wait until they are online (populating them is the cost)."""
+    started = time.perf_counter()
+    if progress:
+        progress("indexes", "build", 0, len(report.indexes_deferred))
+    ensure_schema(driver, database, wait_seconds=INDEX_BUILD_WAIT_SECONDS)
+    report.index_seconds = time.perf_counter() - started
+    if progress:
+        progress("indexes", "build", len(report.indexes_deferred), len(report.indexes_deferred))

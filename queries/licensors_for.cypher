@@ -10,7 +10,7 @@
 // one_of: org, node, ipc
 // timeout: 15
 // score = 2·ln(1+live relevant patents) + 1·ln(1+prior licences to SMEs) + 0.7·ln(1+relevant patents
-// with open-licence offers) + 0.5·same province + 0.5·granted share − 0.03·median age (years).
+// with open-licence offers) + 0.5·same province + 0.5·granted share − 0.03·mean age (years, from filing days).
 OPTIONAL MATCH (t:Organization {org_id: $org})
 WITH t, coalesce($as_of, date()) AS asof
 CALL (t) {
@@ -26,40 +26,74 @@ CALL (t) {
   }
   RETURN collect(DISTINCT n) AS nodes
 }
-WITH t, asof, nodes
-CALL (nodes) {
-  UNWIND nodes AS n
-  MATCH (p:Patent)-[:MAPS_TO]->(n)
-  RETURN p
-  UNION
-  MATCH (i:IPC) WHERE i.code STARTS WITH $ipc
-  MATCH (p:Patent)-[:CLASSIFIED_AS]->(i)
-  RETURN p
+// The stored groups (graph/precompute.py, licensor_groups) answer the common question — no as_of, by
+// org or node — when every node's stamp equals the graph's count-store totals now and no patent on
+// it is filed after today; otherwise (as_of, ipc, a graph changed since the refresh) every patent is
+// read live. Both paths give the same columns per candidate, summed from integers, so they agree.
+CALL () {
+  CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
+  CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
+  CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
+  CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
+  CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+  CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
+  RETURN [c1, c2, c3, c4, c5, c6] AS stamp
 }
-WITH t, asof, p
-WHERE p.filed IS NULL OR p.filed <= asof
-// The candidate owners of each patent: its precomputed pc_licensors (graph/precompute.py) while its
-// stamp pc_owner_degree equals the live HOLDS|APPLICANT_OF degree, else expanded live ("nobody
-// holds it" as a HOLDS degree read: only organisations hold patents). No subquery per patent: a
-// CALL/UNION per row cost more time than the expansions it saved.
-WITH t, asof, p,
-     CASE WHEN p.pc_owner_degree = COUNT { (p)<-[:HOLDS|APPLICANT_OF]-() } THEN p.pc_licensors END AS stored
-UNWIND CASE WHEN stored IS NOT NULL THEN stored ELSE COLLECT {
-  MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-  WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-    AND coalesce(h.is_sme, false) = false
-    AND coalesce(h.kind, 'company') <> 'government'
-  RETURN h.org_id
-} END AS cid
-// One row per (candidate, patent) here, so the patent facts are aggregated in one pass (each
-// property read once) before the (few) candidates are looked up and filtered.
-WITH t, asof, cid, p, coalesce(p.status, 'unknown') AS status
-WITH t, asof, cid,
-     count(p) AS relevant_patents,
-     sum(CASE WHEN status IN ['invalid', 'expired'] THEN 0 ELSE 1 END) AS live_patents,
-     sum(CASE WHEN status = 'granted' THEN 1 ELSE 0 END) AS granted,
-     sum(CASE WHEN NOT status IN ['invalid', 'expired'] AND COUNT { (p)-[:OFFERED]->() } > 0 THEN 1 ELSE 0 END) AS open_offers,
-     avg(CASE WHEN p.filed IS NULL THEN null ELSE duration.inMonths(p.filed, asof).months / 12.0 END) AS mean_age
+WITH t, asof, nodes,
+     $as_of IS NULL AND size(nodes) > 0
+       AND all(n IN nodes WHERE coalesce(n.pc_lic_stamp = stamp, false) AND coalesce(n.pc_lic_max_filed <= asof, true)) AS stored
+CALL (nodes, asof, stored) {
+  WITH nodes WHERE stored
+  UNWIND nodes AS n
+  WITH n.pc_lic_ids AS ids, n.pc_lic_sigs AS sigs, n.pc_lic_patents AS ks, n.pc_lic_live AS lives,
+       n.pc_lic_granted AS granteds, n.pc_lic_open AS opens, n.pc_lic_fsum AS fsums, n.pc_lic_fn AS fns
+  UNWIND range(0, size(ids) - 1) AS i
+  // one group per (licensor, node set), however many of the nodes list it
+  WITH DISTINCT ids[i] AS cid, sigs[i] AS sig, ks[i] AS k, lives[i] AS live, granteds[i] AS granted,
+                opens[i] AS open, fsums[i] AS fsum, fns[i] AS fn
+  RETURN cid, sum(k) AS relevant_patents, sum(live) AS live_patents, sum(granted) AS granted,
+         sum(open) AS open_offers, sum(fsum) AS filed_days, sum(fn) AS filed_n
+  UNION ALL
+  WITH nodes, asof WHERE NOT stored
+  CALL (nodes) {
+    UNWIND nodes AS n
+    MATCH (p:Patent)-[:MAPS_TO]->(n)
+    RETURN p
+    UNION
+    MATCH (i:IPC) WHERE i.code STARTS WITH $ipc
+    MATCH (p:Patent)-[:CLASSIFIED_AS]->(i)
+    RETURN p
+  }
+  WITH asof, p
+  WHERE p.filed IS NULL OR p.filed <= asof
+  // The candidate owners of each patent: its precomputed pc_licensors (graph/precompute.py) while its
+  // stamp pc_owner_degree equals the live HOLDS|APPLICANT_OF degree, else expanded live ("nobody
+  // holds it" as a HOLDS degree read: only organisations hold patents). No subquery per patent: a
+  // CALL/UNION per row cost more time than the expansions it saved.
+  WITH asof, p,
+       CASE WHEN p.pc_owner_degree = COUNT { (p)<-[:HOLDS|APPLICANT_OF]-() } THEN p.pc_licensors END AS pcl
+  UNWIND CASE WHEN pcl IS NOT NULL THEN pcl ELSE COLLECT {
+    MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+    WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+      AND coalesce(h.is_sme, false) = false
+      AND coalesce(h.kind, 'company') <> 'government'
+    RETURN h.org_id
+  } END AS cid
+  // One row per (candidate, patent) here, so the patent facts are aggregated in one pass (each
+  // property read once) before the (few) candidates are looked up and filtered.
+  WITH cid, p, coalesce(p.status, 'unknown') AS status
+  RETURN cid,
+         count(p) AS relevant_patents,
+         sum(CASE WHEN status IN ['invalid', 'expired'] THEN 0 ELSE 1 END) AS live_patents,
+         sum(CASE WHEN status = 'granted' THEN 1 ELSE 0 END) AS granted,
+         sum(CASE WHEN NOT status IN ['invalid', 'expired'] AND COUNT { (p)-[:OFFERED]->() } > 0 THEN 1 ELSE 0 END) AS open_offers,
+         sum(duration.inDays(date('1970-01-01'), p.filed).days) AS filed_days,
+         count(p.filed) AS filed_n
+}
+// mean age in years from the summed filing days: the same integers on both paths, the same float here
+WITH t, asof, cid, relevant_patents, live_patents, granted, open_offers,
+     CASE WHEN filed_n = 0 THEN null
+          ELSE (duration.inDays(date('1970-01-01'), asof).days - toFloat(filed_days) / filed_n) / 365.25 END AS mean_age
 MATCH (cand:Organization {org_id: cid})
 WHERE (t IS NULL OR cand <> t)
   AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)

@@ -16,12 +16,42 @@ CALL (t) {
   RETURN n
 }
 WITH t, collect(DISTINCT n) AS nodes
-UNWIND nodes AS n
-MATCH (u:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
-WHERE u.kind IN ['university', 'institute'] AND u <> t
-  AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-  AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
-WITH t, nodes, u, count(DISTINCT p) AS node_patents, collect(DISTINCT n.name) AS shared_nodes
+// Patents on the nodes per university: from the stored licensor groups (graph/precompute.py; every
+// university or institute owning a patent is an eligible licensor there) while their stamp equals the
+// graph's count-store totals, else counted live. shared_nodes keeps the order of `nodes` on both paths.
+CALL () {
+  CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
+  CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
+  CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
+  CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
+  CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+  CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
+  RETURN [c1, c2, c3, c4, c5, c6] AS stamp
+}
+WITH t, nodes, size(nodes) > 0 AND all(n IN nodes WHERE coalesce(n.pc_lic_stamp = stamp, false)) AS stored
+CALL (t, nodes, stored) {
+  WITH t, nodes WHERE stored
+  UNWIND nodes AS n
+  WITH t, nodes, n.node_id AS node_id, n.pc_lic_ids AS ids, n.pc_lic_sigs AS sigs, n.pc_lic_patents AS ks
+  UNWIND range(0, size(ids) - 1) AS i
+  // a group (licensor, node set) listed under several of the nodes is one set of patents
+  WITH t, nodes, ids[i] AS cid, collect(DISTINCT node_id) AS on_nodes, collect(DISTINCT [sigs[i], ks[i]]) AS groups
+  MATCH (u:Organization {org_id: cid})
+  WHERE u.kind IN ['university', 'institute'] AND u <> t
+    AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
+  RETURN u, reduce(s = 0, g IN groups | s + g[1]) AS node_patents,
+         [n IN nodes WHERE n.node_id IN on_nodes | n.name] AS shared_nodes
+  UNION ALL
+  WITH t, nodes WHERE NOT stored
+  UNWIND nodes AS n
+  MATCH (u:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
+  WHERE u.kind IN ['university', 'institute'] AND u <> t AND coalesce(u.is_sme, false) = false
+    AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+    AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
+  WITH nodes, u, count(DISTINCT p) AS node_patents, collect(DISTINCT n.node_id) AS on_nodes
+  RETURN u, node_patents, [n IN nodes WHERE n.node_id IN on_nodes | n.name] AS shared_nodes
+}
+WITH t, nodes, u, node_patents, shared_nodes
 CALL (u, nodes) {
   OPTIONAL MATCH (u)-[:OWNS]->(a:Achievement)-[:ABOUT]->(n:ChainNode)
   WHERE n IN nodes

@@ -257,11 +257,66 @@ def test_failing_batch_leaves_nothing_half_written(driver, settings, ns, mine, t
         return rec
 
     monkeypatch.setitem(pipeline.VALIDATORS, "patents", poisoned)
-    report = load_directory(driver, d, database=settings.database, batch_size=2)
+    # one writer: chunks commit in order, so exactly chunk 1 is in the graph
+    report = load_directory(driver, d, database=settings.database, batch_size=2, writers=1)
     assert report.exit_code == 2 and "chunk 2" in report.fatal[0] and "patents.csv" in report.fatal[0]
     loaded = q(driver, settings, "MATCH (p:Patent) WHERE p.pub_no IN $p RETURN p.pub_no AS p ORDER BY p",
                p=[m + "A" for m in mine[:5]])
     assert [r["p"] for r in loaded] == [mine[0] + "A", mine[1] + "A"]  # chunk 1 committed; chunk 2 rolled back whole
+    # two writers (the default): chunk 3 may commit beside the failing chunk 2, which still leaves nothing
+    report = load_directory(driver, d, database=settings.database, batch_size=2, writers=2)
+    assert report.exit_code == 2 and "chunk 2" in report.fatal[0]
+    loaded = {r["p"] for r in q(driver, settings, "MATCH (p:Patent) WHERE p.pub_no IN $p RETURN p.pub_no AS p",
+                                p=[m + "A" for m in mine[:5]])}
+    assert mine[2] + "A" not in loaded and mine[3] + "A" not in loaded and {mine[0] + "A", mine[1] + "A"} <= loaded
+
+
+def _index_states(driver, settings) -> dict[str, str]:
+    return {r["name"]: r["state"] for r in q(driver, settings, "SHOW INDEXES YIELD name, state RETURN name, state")}
+
+
+def test_deferred_indexes_are_rebuilt_and_the_graph_is_the_same(driver, settings, ns, mine, tmp_path):
+    from graph.schema import schema_names, secondary_index_names
+
+    d = make_dir(tmp_path, ns, mine)
+    r1 = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="on")
+    assert r1.exit_code == 0 and set(r1.indexes_deferred) == set(secondary_index_names()) and r1.index_seconds > 0
+    states = _index_states(driver, settings)
+    assert schema_names() <= set(states) and all(states[n] == "ONLINE" for n in schema_names())
+    s1 = snapshot(driver, settings, ns, mine)
+    r2 = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off")
+    assert r2.indexes_deferred == [] and snapshot(driver, settings, ns, mine) == s1
+    hits = q(driver, settings, "CALL db.index.fulltext.queryNodes('patent_text', $t) YIELD node "
+             "WHERE node.pub_no STARTS WITH $p RETURN count(node) AS c", t="高镍正极材料", p=mine[0][:6])
+    assert hits[0]["c"] >= 1  # the rebuilt full-text index serves the loaded titles
+
+
+def test_a_failed_load_still_rebuilds_the_indexes(driver, settings, ns, mine, tmp_path, monkeypatch):
+    from graph.schema import schema_names
+    from loaders import pipeline
+
+    d = make_dir(tmp_path, ns, mine)
+
+    def boom(self, kind, path):
+        raise RuntimeError("simulated crash in the middle of a load")
+
+    monkeypatch.setattr(pipeline.Loader, "load_table", boom)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        load_directory(driver, d, database=settings.database, defer_indexes="on")
+    states = _index_states(driver, settings)
+    assert all(states.get(n) == "ONLINE" for n in schema_names())
+
+
+def test_auto_defers_indexes_only_on_a_first_load(driver, settings, ns):
+    from graph.writer import write_nodes
+    from loaders.pipeline import should_defer_indexes
+
+    write_nodes(driver, "Patent", [{"pub_no": f"{ns}CN1A", "title": "t"}], database=settings.database)
+    assert should_defer_indexes(driver, settings.database, "auto") is False  # the graph has patents
+    assert should_defer_indexes(driver, settings.database, "on") is True
+    assert should_defer_indexes(driver, settings.database, False) is False
+    with pytest.raises(ValueError, match="auto, on or off"):
+        should_defer_indexes(driver, settings.database, "sometimes")
 
 
 def test_unknown_directory_and_empty_directory(driver, settings, tmp_path):

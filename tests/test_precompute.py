@@ -146,6 +146,8 @@ def test_random_graphs_same_answers_stored_and_live(driver, settings, ns, seed):
              for r in ("320000", "3205", "110000")]
     runs += [("licensors_for", {"node": n}) for n in nodes] + [("licensors_for", {"node": nodes[1], "region": "320000"})]
     runs += [("licensors_for", {"org": ns + f"O{i}"}) for i in range(0, 12, 3)]
+    runs += [("university_partners", {"org": ns + f"O{i}"}) for i in range(12)]
+    runs += [("university_partners", {"org": ns + f"O{i}", "region": "320000"}) for i in range(0, 12, 4)]
 
     def answers():
         return [run_query(driver, name, database=db, **params).to_dict("records") for name, params in runs]
@@ -154,3 +156,54 @@ def test_random_graphs_same_answers_stored_and_live(driver, settings, ns, seed):
     refresh_chain_counts(driver, db)
     assert answers() == live
     assert any(r for r in live)  # the graph gives non-empty answers to compare
+
+
+def _groups(driver, db, node_id) -> dict[str, dict]:
+    recs, _, _ = driver.execute_query(
+        "MATCH (n:ChainNode {node_id: $id}) UNWIND range(0, size(n.pc_lic_ids) - 1) AS i "
+        "RETURN n.pc_lic_ids[i] AS id, n.pc_lic_sigs[i] AS sig, n.pc_lic_patents[i] AS k, n.pc_lic_live[i] AS live, "
+        "n.pc_lic_granted[i] AS granted, n.pc_lic_open[i] AS open, n.pc_lic_fn[i] AS fn", id=node_id, database_=db)
+    return {r["id"]: r.data() for r in recs}
+
+
+def test_licensor_groups_by_hand_and_read_by_licensors_for(driver, settings, ns):
+    db = settings.database
+    k = write_sample_graph(driver, ns, database=db)
+    groups = _groups(driver, db, k.B)
+    # on B: L1 owns P5-P7 (only on B; P6 has the open offer), L2 owns P9, U1 is the sole applicant of P10;
+    # the SMEs' patents (P1-P3, P11) have no eligible owner
+    assert set(groups) == {k.L1, k.L2, k.U1}
+    assert groups[k.L1] == {"id": k.L1, "sig": "|" + k.B, "k": 3, "live": 3, "granted": 3, "open": 1, "fn": 3}
+    live = run_query(driver, "licensors_for", database=db, node=k.B, as_of=dt.date(2100, 1, 1)).to_dict("records")
+    # the stored path is the one taken without as_of: a doctored stored count shows through, as_of does not
+    driver.execute_query(
+        "MATCH (n:ChainNode {node_id: $id}) SET n.pc_lic_patents = [i IN range(0, size(n.pc_lic_ids) - 1) | "
+        "CASE WHEN n.pc_lic_ids[i] = $l1 THEN 99 ELSE n.pc_lic_patents[i] END]", id=k.B, l1=k.L1, database_=db)
+    doctored = run_query(driver, "licensors_for", database=db, node=k.B)
+    assert doctored.set_index("licensor_id").loc[k.L1, "relevant_patents"] == 99
+    assert run_query(driver, "licensors_for", database=db, node=k.B, as_of=dt.date(2100, 1, 1)).to_dict("records") == live
+    refresh_chain_counts(driver, db)
+    assert run_query(driver, "licensors_for", database=db, node=k.B).set_index("licensor_id").loc[k.L1, "relevant_patents"] == 3
+
+
+def test_patent_on_two_of_an_smes_nodes_counts_once(driver, settings, ns):
+    db = settings.database
+    k = write_sample_graph(driver, ns, database=db)
+    # P5 (held by L1) placed on C as well, and S1 (on B) declared on C too: P5 is on two of S1's nodes
+    write_relationships(driver, "MAPS_TO", [{"start": k.P5, "end": k.C, "props": {"method": "manual", "confidence": 1.0}}],
+                        start_label="Patent", end_label="ChainNode", database=db)
+    write_relationships(driver, "IN_NODE", [{"start": k.S1, "end": k.C, "props": {"method": "declared"}}],
+                        start_label="Organization", end_label="ChainNode", database=db)
+    live = run_query(driver, "licensors_for", database=db, org=k.S1).to_dict("records")
+    refresh_chain_counts(driver, db)
+    recs, _, _ = driver.execute_query(
+        "MATCH (n:ChainNode) WHERE n.node_id IN [$b, $c] UNWIND range(0, size(n.pc_lic_ids) - 1) AS i "
+        "WITH n, i WHERE n.pc_lic_ids[i] = $l1 RETURN n.node_id AS n, n.pc_lic_sigs[i] AS sig, n.pc_lic_patents[i] AS k",
+        b=k.B, c=k.C, l1=k.L1, database_=db)
+    both = "|" + k.B + "|" + k.C
+    assert sorted((r["n"], r["sig"], r["k"]) for r in recs) == sorted(
+        [(k.B, "|" + k.B, 2), (k.B, both, 1), (k.C, both, 1), (k.C, "|" + k.C, 1)])  # P6 P7 | P5 | P5 | P8
+    stored = run_query(driver, "licensors_for", database=db, org=k.S1).to_dict("records")
+    assert stored == live
+    l1 = next(r for r in stored if r["licensor_id"] == k.L1)
+    assert l1["relevant_patents"] == 4  # P5, P6, P7, P8: P5 once although it is on both nodes

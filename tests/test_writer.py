@@ -78,3 +78,40 @@ def test_values_are_stored_verbatim_never_interpreted(driver, settings, ns):
     recs, _, _ = driver.execute_query("MATCH (o:Organization {org_id: $k}) RETURN o.name AS n", k=f"{ns}e",
                                       database_=settings.database)
     assert recs[0]["n"] == evil
+
+
+@pytest.mark.neo4j
+def test_dates_go_over_the_wire_and_come_back_as_dates(driver, settings, ns):
+    import datetime as dt
+
+    days = [dt.date(2019, 1, 2), dt.date(1969, 12, 31), dt.date(2024, 2, 29)]
+    write_nodes(driver, "Patent", [{"pub_no": f"{ns}CN1A", "filed": days[0], "x_dates": days, "x_when": dt.datetime(2020, 5, 6, 7, 8)}],
+                database=settings.database)
+    recs, _, _ = driver.execute_query(
+        "MATCH (p:Patent {pub_no: $p}) RETURN p.filed AS f, p.x_dates AS d, p.x_when AS w, "
+        "p.filed = date('2019-01-02') AS same, valueType(p.x_dates) AS t", p=f"{ns}CN1A", database_=settings.database)
+    r = recs[0]
+    assert r["f"].to_native() == days[0] and [d.to_native() for d in r["d"]] == days
+    assert r["same"] is True and r["t"].startswith("LIST<DATE")
+    assert r["w"].to_native() == dt.datetime(2020, 5, 6, 7, 8)  # datetimes keep the driver's own path
+
+
+@pytest.mark.neo4j
+def test_parallel_node_writes_write_every_chunk_and_roll_back_a_failing_one(driver, settings, ns):
+    rows = [{"org_id": f"{ns}{i:02d}", "name": f"机构{i}"} for i in range(25)]
+    seen = []
+    res = write_nodes(driver, "Organization", rows, batch_size=4, parallel=3, database=settings.database,
+                      on_chunk=lambda i, n: seen.append((i, n)))
+    assert (res.rows, res.chunks) == (25, 7) and sorted(seen) == [(i, 4) for i in range(6)] + [(6, 1)]
+    recs, _, _ = driver.execute_query("MATCH (o:Organization) WHERE o.org_id STARTS WITH $p RETURN count(o) AS c",
+                                      p=ns, database_=settings.database)
+    assert recs[0]["c"] == 25
+    bad = [{"org_id": f"{ns}x{i:02d}", "name": "x"} for i in range(12)]
+    bad[5]["bad"] = {"nested": "maps are not storable"}  # chunk 2 (rows 4-7) fails
+    with pytest.raises(WriteError, match="chunk 2"):
+        write_nodes(driver, "Organization", bad, batch_size=4, parallel=2, database=settings.database)
+    recs, _, _ = driver.execute_query("MATCH (o:Organization) WHERE o.org_id STARTS WITH $p RETURN o.org_id AS k",
+                                      p=f"{ns}x", database_=settings.database)
+    written = {r["k"] for r in recs}
+    assert not written & {f"{ns}x{i:02d}" for i in range(4, 8)}  # the failing chunk left nothing
+    assert {f"{ns}x{i:02d}" for i in range(4)} <= written  # the first chunk, sent with it, committed

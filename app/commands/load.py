@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from app.context import driver, settings
-from loaders.pipeline import LoadReport, load_directory
+from loaders.pipeline import DEFAULT_WRITERS, LoadReport, load_directory
 from loaders.reference import REFERENCE_KINDS, load_reference
 
 
@@ -47,14 +47,19 @@ def write_rejects(report: LoadReport, directory: Path) -> list[Path]:
 
 @click.command(
     "load",
-    epilog="\b\nExamples:\n  chainkg load data/demo\n  chainkg load ~/exports --batch-size 10000\n\n"
+    epilog="\b\nExamples:\n  chainkg load data/demo\n  chainkg load ~/exports --batch-size 10000\n  chainkg load ~/province --defer-indexes on --writers 2\n\n"
     "\b\nRecognised files: chains/*.yaml, organizations, patents, licenses, transfers,\n"
     "open_licenses, achievements, demands (.csv/.tsv/.jsonl/.xlsx).\n"
     "Exit code: 0 all rows loaded, 1 some rows rejected (see DIR/rejects/), 2 fatal error.",
 )
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per write transaction.")
-def load_cmd(directory: Path, batch_size: int) -> None:
+@click.option("--defer-indexes", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+              help="Build the secondary indexes after the writes instead of during them; auto = when the "
+              "database holds no patent yet (a first load).")
+@click.option("--writers", type=click.IntRange(1, 8), default=DEFAULT_WRITERS, show_default=True,
+              help="Node-writing transactions in flight at once.")
+def load_cmd(directory: Path, batch_size: int, defer_indexes: str, writers: int) -> None:
     """Load every known source file in DIRECTORY, validated and normalised (idempotent)."""
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -67,7 +72,7 @@ def load_cmd(directory: Path, batch_size: int) -> None:
             bar.update(tasks[file], description=f"{file} ({phase})", completed=done, total=total)
 
         report = load_directory(driver(), directory, database=settings().database, batch_size=batch_size,
-                                progress=progress)
+                                progress=progress, defer_indexes=defer_indexes, writers=writers)
     table = Table(title=f"chainkg load {directory}")
     table.add_column("file", no_wrap=True, min_width=20)
     for col in ("read", "loaded", "rejected", "orgs merged", "orgs created", "s"):
@@ -77,6 +82,8 @@ def load_cmd(directory: Path, batch_size: int) -> None:
         table.add_row(f.file, f"{f.rows_read:,}", status, f"{f.rejected:,}", f"{f.merged:,}", f"{f.created_orgs:,}",
                       f"{f.seconds:.1f}")
     Console(width=max(Console().width, 100)).print(table)
+    if report.indexes_deferred:
+        click.echo(f"indexes: {len(report.indexes_deferred)} built after the writes in {report.index_seconds:.1f}s")
     for m in report.merges[:20]:
         click.echo(f"merged: {m.merged_input!r} -> {m.kept_name!r} ({m.org_id}, by {m.matched_by}; {m.file}:{m.line})")
     if len(report.merges) > 20:
