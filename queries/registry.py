@@ -371,6 +371,30 @@ def explain_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", *
     return ops
 
 
+def profile_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **params: Any) -> int:
+    """Total db hits of one run of a saved query under ``PROFILE`` (read transaction, its timeout).
+
+    For benchmarks and tuning: the number Neo4j's own planner output calls "db hits", summed over
+    every operator of the profiled plan.
+    """
+    from queries.resolve import resolve_params
+
+    q = get_query(name)
+    values = resolve_params(driver, q, bind_params(q, params), database=database)
+    text, cypher_params = render(q, values)
+
+    def work(tx: neo4j.ManagedTransaction) -> Any:
+        return tx.run("PROFILE " + text, cypher_params).consume().profile
+
+    with driver.session(database=database, notifications_min_severity="OFF") as s:
+        profile = s.execute_read(neo4j.unit_of_work(timeout=q.timeout_s)(work))
+
+    def hits(plan: dict[str, Any]) -> int:
+        return int(plan.get("dbHits", 0)) + sum(hits(c) for c in plan.get("children", []))
+
+    return hits(profile)
+
+
 def to_native(value: Any) -> Any:
     """Neo4j temporal values → Python ones, recursively through lists and maps."""
     if isinstance(value, neo4j.graph.Node):

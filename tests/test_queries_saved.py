@@ -246,3 +246,13 @@ def test_workbench_row_cap_and_timeout(driver, settings):
     with pytest.raises(QueryError, match="timeout"):
         run_readonly(driver, "UNWIND range(1, 300000000) AS x WITH x WHERE x = -1 RETURN count(*)",
                      database=settings.database, timeout_s=1)
+
+
+def test_profile_query_counts_db_hits_on_both_licensor_paths(driver, settings, sample):
+    from queries.registry import profile_query
+
+    stored = profile_query(driver, "licensors_for", database=settings.database, org=sample.S1)
+    live = profile_query(driver, "licensors_for", database=settings.database, org=sample.S1, as_of=dt.date(2100, 1, 1))
+    assert isinstance(stored, int) and stored > 0 and live > 0
+    # PROFILE runs the query: the answers it profiles are the real ones
+    assert len(q(driver, settings, "licensors_for", org=sample.S1)) > 0

@@ -17,7 +17,6 @@ from loaders.pipeline import DEFAULT_WRITERS, LoadReport, load_directory
 from loaders.reference import REFERENCE_KINDS, load_reference
 
 
-
 def safe_cell(value: object) -> str:
     """A cell for a CSV opened in a spreadsheet: text starting with = + - @ gets a leading ' (no formulas)."""
     from app.ui.downloads import escape_cell  # one escaping rule for every export
