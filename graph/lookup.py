@@ -31,7 +31,9 @@ def organization_index(driver: neo4j.Driver, *, database: str = "neo4j") -> Iter
         "MATCH (o:Organization) RETURN o.org_id AS org_id, o.name AS name, o.name_norm AS name_norm, "
         "o.aliases AS aliases, o.credit_code AS credit_code, o.kind AS kind"
     )
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+    # notifications off: on a first load the property keys do not exist yet and Neo4j warns about each
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                        notifications_min_severity="OFF") as session:
         for record in session.run(query):
             yield record.data()
 
