@@ -40,6 +40,6 @@ def organization_index(driver: neo4j.Driver, *, database: str = "neo4j") -> Iter
 
 def has_nodes(driver: neo4j.Driver, label: str, *, database: str = "neo4j") -> bool:
     """Whether any node carries ``label`` (an allow-listed label; answered from the label index)."""
-    query = f"MATCH (n:{check_label(label)}) RETURN n LIMIT 1"
+    query = f"MATCH (n:{check_label(label)}) RETURN true AS found LIMIT 1"
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         return session.run(query).single() is not None

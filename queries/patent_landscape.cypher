@@ -24,12 +24,14 @@ WITH rows, size(rows) AS total
 CALL (rows, total) {
   UNWIND rows AS x
   WITH total, x.p AS p, x.holders AS holders
+  // one expansion of the patent's OF edges serves both the licensed and the transferred count
+  WITH total, p, holders, [(p)<-[:OF]-(ev) WHERE ev:License OR ev:Transfer | CASE WHEN ev:License THEN 1 ELSE 2 END] AS evs
   WITH total,
        count(CASE WHEN p.status = 'granted' THEN 1 END) AS granted,
        count(CASE WHEN p.kind = 'invention' THEN 1 END) AS inventions,
        count(CASE WHEN any(h IN holders WHERE h.is_sme = true) THEN 1 END) AS sme_held,
-       count(CASE WHEN EXISTS { (p)<-[:OF]-(:License) } THEN 1 END) AS licensed,
-       count(CASE WHEN EXISTS { (p)<-[:OF]-(:Transfer) } THEN 1 END) AS transferred,
+       count(CASE WHEN 1 IN evs THEN 1 END) AS licensed,
+       count(CASE WHEN 2 IN evs THEN 1 END) AS transferred,
        count(CASE WHEN EXISTS { (p)-[:OFFERED]->(:OpenLicenseOffer) } THEN 1 END) AS offered
   WITH total, [['patents', total], ['granted', granted], ['inventions', inventions], ['sme_held', sme_held],
                 ['licensed', licensed], ['transferred', transferred], ['open_offers', offered]] AS kvs
