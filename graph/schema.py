@@ -137,17 +137,25 @@ def ensure_schema(driver: neo4j.Driver, database: str = "neo4j", *, wait_seconds
     return len(stmts)
 
 
+def _statement_name(stmt: str) -> str:
+    """The name a ``schema_statements`` entry creates: CREATE CONSTRAINT|INDEX <name> …, CREATE FULLTEXT INDEX <name> …"""
+    return stmt.split()[3] if stmt.startswith("CREATE FULLTEXT") else stmt.split()[2]
+
+
 def secondary_index_names() -> list[str]:
     """Names of the range, relationship and full-text indexes ``ensure_schema`` creates: everything
     but the uniqueness constraints (which MERGE needs) and Neo4j's own token lookup indexes."""
-    return [stmt.split()[2] if stmt.startswith("CREATE INDEX") else stmt.split()[3]
-            for stmt in schema_statements() if not stmt.startswith("CREATE CONSTRAINT")]
+    return [_statement_name(stmt) for stmt in schema_statements() if not stmt.startswith("CREATE CONSTRAINT")]
+
+
+def _index_names(session: neo4j.Session) -> set[str]:
+    return {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
 
 
 def missing_secondary_indexes(driver: neo4j.Driver, database: str = "neo4j") -> list[str]:
     """Our secondary indexes that the database does not have (e.g. after a load died mid-way)."""
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        present = {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
+        present = _index_names(session)
     return [name for name in secondary_index_names() if name not in present]
 
 
@@ -158,9 +166,9 @@ def drop_secondary_indexes(driver: neo4j.Driver, database: str = "neo4j") -> lis
     them once after the load (``ensure_schema``) is several times cheaper. Only names from
     :func:`secondary_index_names` are touched — indexes a user added are left alone.
     """
-    ours = set(secondary_index_names())
     with driver.session(database=database) as session:
-        present = [r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name") if r["name"] in ours]
+        names = _index_names(session)
+        present = [name for name in secondary_index_names() if name in names]
         for name in present:
             session.run(f"DROP INDEX {name} IF EXISTS").consume()  # name from our own list, never user input
     return present
@@ -168,7 +176,4 @@ def drop_secondary_indexes(driver: neo4j.Driver, database: str = "neo4j") -> lis
 
 def schema_names() -> set[str]:
     """Names of every constraint and index ``ensure_schema`` creates (for checks and tests)."""
-    names = set()
-    for stmt in schema_statements():
-        names.add(stmt.split()[2] if stmt.startswith("CREATE CONSTRAINT") or stmt.startswith("CREATE INDEX") else stmt.split()[3])
-    return names
+    return {_statement_name(stmt) for stmt in schema_statements()}

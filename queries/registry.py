@@ -335,6 +335,19 @@ def render(q: SavedQuery, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return text, params
 
 
+def prepare_query(
+    driver: neo4j.Driver, name: str, params: dict[str, Any], *, database: str = "neo4j"
+) -> tuple[SavedQuery, str, dict[str, Any]]:
+    """The saved query ``name``, its Cypher text and ``$params`` for ``params``: validated, coerced,
+    organisations / chains / nodes / regions resolved, integer placeholders filled in."""
+    from queries.resolve import resolve_params
+
+    q = get_query(name)
+    values = resolve_params(driver, q, bind_params(q, params), database=database)
+    text, cypher_params = render(q, values)
+    return q, text, cypher_params
+
+
 def run_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **params: Any) -> pd.DataFrame:
     """Run the saved query ``name`` in a READ transaction with its timeout; return a DataFrame.
 
@@ -342,22 +355,13 @@ def run_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **par
     and regions given by name are resolved first (QueryError if unknown or ambiguous, listing the
     candidates). Temporal values come back as Python ``date``/``datetime``.
     """
-    from queries.resolve import resolve_params
-
-    q = get_query(name)
-    values = bind_params(q, params)
-    values = resolve_params(driver, q, values, database=database)
-    text, cypher_params = render(q, values)
+    q, text, cypher_params = prepare_query(driver, name, params, database=database)
     return run_read(driver, text, cypher_params, database=database, timeout_s=q.timeout_s, what=f"query {name!r}")
 
 
 def explain_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **params: Any) -> list[str]:
     """Operator names of the EXPLAIN plan of a saved query (for index-use checks); nothing is run."""
-    from queries.resolve import resolve_params
-
-    q = get_query(name)
-    values = resolve_params(driver, q, bind_params(q, params), database=database)
-    text, cypher_params = render(q, values)
+    _, text, cypher_params = prepare_query(driver, name, params, database=database)
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF") as s:
         summary = s.run("EXPLAIN " + text, cypher_params).consume()
     ops: list[str] = []
@@ -377,11 +381,7 @@ def profile_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", *
     For benchmarks and tuning: the number Neo4j's own planner output calls "db hits", summed over
     every operator of the profiled plan.
     """
-    from queries.resolve import resolve_params
-
-    q = get_query(name)
-    values = resolve_params(driver, q, bind_params(q, params), database=database)
-    text, cypher_params = render(q, values)
+    q, text, cypher_params = prepare_query(driver, name, params, database=database)
 
     def work(tx: neo4j.ManagedTransaction) -> Any:
         return tx.run("PROFILE " + text, cypher_params).consume().profile
