@@ -9,6 +9,7 @@ types come from the allow-lists in :mod:`graph.schema`; every value travels as a
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -173,9 +174,20 @@ def _run_chunks_parallel(driver, work, rows, batch_size, database, what, paralle
     cannot contend for the same locks (node MERGE on disjoint keys): relationship chunks share hot
     endpoints (an IPC group, a big applicant) and would deadlock each other."""
 
-    def one(chunk: list[dict[str, Any]]) -> int:
-        with driver.session(database=database) as session:
-            return session.execute_write(work, chunk)
+    # Set by the first chunk that fails: queued chunks then never start. Without it a worker freed by
+    # the failure would pick the next chunk at once and, with the server gone, spend the driver's
+    # whole retry time (~60 s) on it before the load could report the error.
+    failed = threading.Event()
+
+    def one(chunk: list[dict[str, Any]]) -> int | None:
+        if failed.is_set():
+            return None  # skipped: an earlier chunk failed, and that failure is what gets raised
+        try:
+            with driver.session(database=database) as session:
+                return session.execute_write(work, chunk)
+        except BaseException:
+            failed.set()
+            raise
 
     pending: dict[Future, tuple[int, int]] = {}
 
@@ -188,10 +200,13 @@ def _run_chunks_parallel(driver, work, rows, batch_size, database, what, paralle
                 for other in pending:
                     other.cancel()
                 raise _chunk_error(e, what, i, size, result.chunks) from e
-            done(i, size, written)
+            if written is not None:
+                done(i, size, written)
 
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="chainkg-writer") as pool:
         for i, chunk in enumerate(chunked(rows, batch_size)):
+            if failed.is_set():
+                break
             if len(pending) >= 2 * parallel:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 settle(finished)

@@ -115,3 +115,15 @@ def test_parallel_node_writes_write_every_chunk_and_roll_back_a_failing_one(driv
     written = {r["k"] for r in recs}
     assert not written & {f"{ns}x{i:02d}" for i in range(4, 8)}  # the failing chunk left nothing
     assert {f"{ns}x{i:02d}" for i in range(4)} <= written  # the first chunk, sent with it, committed
+
+
+@pytest.mark.neo4j
+def test_parallel_writes_submit_nothing_after_a_failure(driver, settings, ns):
+    rows = [{"org_id": f"{ns}y{i:02d}", "name": "y"} for i in range(20)]
+    rows[0]["bad"] = {"nested": "maps are not storable"}  # chunk 1 fails at once
+    with pytest.raises(WriteError, match="chunk 1"):
+        write_nodes(driver, "Organization", rows, batch_size=1, parallel=2, database=settings.database)
+    recs, _, _ = driver.execute_query("MATCH (o:Organization) WHERE o.org_id STARTS WITH $p RETURN o.org_id AS k",
+                                      p=f"{ns}y", database_=settings.database)
+    # only chunks already handed to the pool (2 × parallel) can have committed; nothing after them
+    assert {r["k"] for r in recs} <= {f"{ns}y{i:02d}" for i in range(1, 4)}
