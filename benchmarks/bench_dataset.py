@@ -1,6 +1,6 @@
 """Load the generated data set for a scale with `chainkg load`'s pipeline and leave it for the query benchmarks.
 
-The generator (``loaders.demo_generator``) writes organisations, patents, licences, transfers, open
+The generator (``demodata.generator``) writes organisations, patents, licences, transfers, open
 licences, achievements and demands in proportion to ``--scale`` patents (``demo`` is the bundled
 ``data/demo``); ``load_directory`` loads them over Bolt with validation, resolution and derivations,
 exactly as ``chainkg load`` does. Reports end-to-end rows/s and the loader's peak RSS. The graph

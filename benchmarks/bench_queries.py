@@ -4,7 +4,7 @@
 
 ``--scale loaded`` measures the graph the server holds as it is. ``demo`` loads ``data/demo`` first
 when the graph has fewer patents than the demo (loads are idempotent); ``N`` does the same with
-``python -m loaders.demo_generator --seed 42 --patents N`` output (``benchmarks.common.source_dir``)
+``python -m demodata.generator --seed 42 --patents N`` output (``benchmarks.common.source_dir``)
 loaded by ``loaders.pipeline.load_directory``. The server is the one ``graph.settings`` points at
 (``NEO4J_URI`` / ``CHAINKG_HOME`` + ``CHAINKG_NEO4J_PORT``).
 

@@ -243,7 +243,7 @@ def now_iso() -> str:
 def source_dir(scale: int | str, seed: int = 42) -> Path:
     """A folder of generated source files with ``scale`` patents (made once, then reused).
 
-    ``demo`` is the bundled ``data/demo``. Others come from ``python -m loaders.demo_generator``
+    ``demo`` is the bundled ``data/demo``. Others come from ``python -m demodata.generator``
     into ``.chainkg/bench/data/<scale>-<seed>``; a ``.complete`` marker guards half-written folders.
     """
     if scale == DEMO_SCALE:
@@ -254,7 +254,7 @@ def source_dir(scale: int | str, seed: int = 42) -> Path:
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "loaders.demo_generator", "--out", str(out), "--seed", str(seed),
+    subprocess.run([sys.executable, "-m", "demodata.generator", "--out", str(out), "--seed", str(seed),
                     "--patents", str(scale)], cwd=ROOT, check=True)
     (out / ".complete").write_text(now_iso())
     return out

@@ -158,16 +158,3 @@ def write_trl_readings(driver: neo4j.Driver, rows: list[dict[str, Any]], databas
         "a.trl_evidence = row.evidence, a.trl = coalesce(a.trl, row.level) RETURN count(a) AS c"
     )
     return _run_chunks(driver, query, rows, DEFAULT_BATCH_SIZE, database, None, "TRL readings")
-
-
-def count_extracted(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, int]:
-    """Counts of what extraction wrote (mentions, technologies, text relations, placements by method)."""
-    query = (
-        "CALL () { MATCH (m:Mention) RETURN 'mentions' AS k, count(m) AS c "
-        "UNION ALL MATCH (t:Technology) RETURN 'technologies' AS k, count(t) AS c "
-        "UNION ALL MATCH ()-[r]->() WHERE r.method STARTS WITH 'rule:' RETURN 'text_relations' AS k, count(r) AS c "
-        "UNION ALL MATCH ()-[r:MAPS_TO|IN_NODE|ABOUT|IN_INDUSTRY]->() WHERE r.method IN ['keyword', 'profile', 'patents', 'sei_ipc'] "
-        "RETURN 'placements' AS k, count(r) AS c } RETURN k, c"
-    )
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        return {r["k"]: r["c"] for r in session.run(query)}

@@ -12,7 +12,7 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 def load_demo(driver: Any, database: str = "neo4j") -> LoadReport:
     """Load ``data/demo/`` (idempotent) and return the report; raises InputError if a file is fatal
-    or the folder is missing (generate it with ``python -m loaders.demo_generator``)."""
+    or the folder is missing (generate it with ``python -m demodata.generator``)."""
     report = load_directory(driver, DEMO_DIR, database=database)
     report.raise_for_fatal()
     return report

@@ -4,7 +4,7 @@ import networkx as nx
 import pytest
 
 from queries import analytics as an
-from queries.sample_graph import write_sample_graph
+from tests.sample_graph import write_sample_graph
 
 
 def _chain(edges, segments, suppliers):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loaders.demo_generator import IPC_SAMPLES, full_ipc_codes
+from demodata.generator import IPC_SAMPLES, full_ipc_codes
 from tests.chain_checks import IPC_PREFIX, chain_problems
 from tests.tivac_to_chain import convert_tivac_chain, is_convertible, segment_of
 

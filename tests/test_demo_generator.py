@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loaders.demo_generator import DATA_FILES, REGIONS, generate_demo, main
+from demodata.generator import DATA_FILES, REGIONS, generate_demo, main
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAINS = ROOT / "data" / "chains"

@@ -11,7 +11,7 @@ import pytest
 from graph.precompute import refresh_chain_counts
 from graph.writer import write_nodes, write_relationships
 from queries.registry import run_query
-from queries.sample_graph import write_sample_graph
+from tests.sample_graph import write_sample_graph
 
 pytestmark = pytest.mark.neo4j
 

@@ -1,4 +1,4 @@
-"""Saved queries on a small hand-checked graph (queries/sample_graph.py): named cases, injection
+"""Saved queries on a small hand-checked graph (tests/sample_graph.py): named cases, injection
 strings, EXPLAIN plans (index seeks for keyed look-ups) and the read-only workbench."""
 
 import datetime as dt
@@ -8,7 +8,7 @@ import pytest
 from graph.errors import QueryError
 from queries.adhoc import run_readonly
 from queries.registry import explain_query, list_queries, run_query
-from queries.sample_graph import write_sample_graph
+from tests.sample_graph import write_sample_graph
 
 pytestmark = pytest.mark.neo4j
 

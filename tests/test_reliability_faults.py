@@ -37,7 +37,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """A generated data set (DESIGN.md §3 files) big enough that a load takes several seconds."""
-    from loaders.demo_generator import generate_demo
+    from demodata.generator import generate_demo
 
     out = tmp_path_factory.mktemp("gen") / "data"
     generate_demo(out, seed=11, n_patents=N_PATENTS)

@@ -1,6 +1,6 @@
 """Seeded generator of the fictional demo data set (``data/demo/``) and of benchmark-scale inputs.
 
-``python -m loaders.demo_generator --out data/demo --seed 42 --patents 3000`` writes the DESIGN.md §3
+``python -m demodata.generator --out data/demo --seed 42 --patents 3000`` writes the DESIGN.md §3
 files (organizations.csv, patents.csv, licenses.csv, transfers.csv, open_licenses.csv,
 achievements.jsonl, demands.jsonl) plus copies of the chain library (``chains/*.yaml``) and a README.
 Every name is invented and carries the marker 示例/演示; regions are real administrative codes;
@@ -819,7 +819,7 @@ class DemoWriter:
             "Every organisation, patent, licence, achievement and demand in this folder is **invented**: names\n"
             "carry the marker 示例/演示, patent numbers use the unissued CN19…/CN29… ranges, and credit codes are\n"
             "random (valid checksum only). Region codes and IPC codes are real. Do not edit by hand — regenerate:\n\n"
-            f"    python -m loaders.demo_generator --out data/demo --seed {self.seed} --patents {self.n_patents}\n\n"
+            f"    python -m demodata.generator --out data/demo --seed {self.seed} --patents {self.n_patents}\n\n"
             f"Counts: {c.organizations} organisations, {c.patents} patents, {c.licenses} licences, {c.transfers} "
             f"transfers, {c.open_licenses} open-licence offers, {c.achievements} achievements, {c.demands} demands, "
             f"{c.chains} chains (copied from data/chains/). Amounts (fee, budget) are in yuan.\n"
@@ -842,12 +842,12 @@ def generate_demo(out_dir: str | Path = DEFAULT_OUT, *, seed: int = 42, n_patent
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI: ``python -m loaders.demo_generator --out data/demo --seed 42 --patents 3000``."""
+    """CLI: ``python -m demodata.generator --out data/demo --seed 42 --patents 3000``."""
     parser = argparse.ArgumentParser(
-        prog="python -m loaders.demo_generator",
+        prog="python -m demodata.generator",
         description="Write the fictional ChainKG demo data set (or a benchmark-scale one).",
-        epilog="examples:\n  python -m loaders.demo_generator --out data/demo --seed 42 --patents 3000\n"
-               "  python -m loaders.demo_generator --out /tmp/bench1m --patents 1000000",
+        epilog="examples:\n  python -m demodata.generator --out data/demo --seed 42 --patents 3000\n"
+               "  python -m demodata.generator --out /tmp/bench1m --patents 1000000",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/demo)")
