@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import streamlit as st
+
+import app.ui as _ui_pkg
 
 LANG_KEY = "chainkg_lang"
 
@@ -111,6 +116,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "loaded": ("加载完成", "Loaded"),
     "extracted": ("抽取完成", "Extraction finished"),
 }
+
+
+def _merge_area_labels() -> None:
+    """Add the labels of every ``app/ui/labels_*.py`` module (one per area of the app, each with a
+    ``LABELS`` dict of key -> (Chinese, English)), so pages of different areas keep their strings apart.
+    A key defined twice is an error: two areas would silently show each other's text."""
+    for info in pkgutil.iter_modules(_ui_pkg.__path__):
+        if not info.name.startswith("labels_"):
+            continue
+        module = importlib.import_module(f"app.ui.{info.name}")
+        for key, pair in module.LABELS.items():
+            if key in LABELS and LABELS[key] != pair:
+                raise KeyError(f"label {key!r} of app/ui/{info.name}.py is already defined; pick another key")
+            LABELS[key] = pair
+
+
+_merge_area_labels()
 
 
 def lang() -> str:
