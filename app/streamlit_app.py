@@ -1,7 +1,9 @@
 """ChainKG Streamlit entry point: `chainkg app` (or `streamlit run app/streamlit_app.py`).
 
-Pages are plain scripts under app/pages/, registered with st.navigation so each runs on its own
-(one slow page never blocks another) and the sidebar labels follow the language toggle.
+Pages are plain scripts under app/views/ (a folder name Streamlit attaches no meaning to), registered
+with st.navigation so each runs on its own (one slow page never blocks another) and the sidebar
+labels follow the language toggle. Developer chrome (Deploy, Rerun, …) is hidden by
+app/.streamlit/config.toml, which Streamlit reads beside this script however it is started.
 """
 
 from __future__ import annotations
@@ -11,22 +13,32 @@ from pathlib import Path
 import streamlit as st
 
 from app.ui.i18n import LANG_KEY, t
+from app.ui.page import localise_streamlit_chrome
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+VIEWS_DIR = Path(__file__).resolve().parent / "views"
 
 #: (script, label key, url path). The url paths are stable: tests and bookmarks use them. No page icons:
 #: Streamlit turns a page icon into a favicon fetched from a CDN, and the app must work offline.
+#: Pages other engineers are still writing are listed too and appear once their file exists.
 PAGES = [
     ("overview.py", "page_overview", "overview"),
     ("chain_map.py", "page_chain_map", "chain_map"),
     ("licensors.py", "page_licensors", "licensors"),
     ("license_paths.py", "page_license_paths", "license_paths"),
     ("demand_matching.py", "page_demand", "demand_matching"),
+    ("achievements.py", "nav_achievements", "achievements"),
     ("patent_navigation.py", "page_patent_nav", "patent_navigation"),
+    ("patent_history.py", "nav_patent_history", "patent_history"),
     ("org_profile.py", "page_org_profile", "org_profile"),
+    ("placement_review.py", "nav_placement_review", "placement_review"),
     ("workbench.py", "page_workbench", "workbench"),
     ("data_import.py", "page_import", "data_import"),
 ]
+
+
+def available_pages() -> list[tuple[str, str, str]]:
+    """The entries of PAGES whose script exists (in PAGES order)."""
+    return [p for p in PAGES if (VIEWS_DIR / p[0]).is_file()]
 
 
 def main() -> None:
@@ -34,9 +46,10 @@ def main() -> None:
     with st.sidebar:
         st.radio(t("language"), ["zh", "en"], key=LANG_KEY, horizontal=True,
                  format_func=lambda c: "中文" if c == "zh" else "English")
+    localise_streamlit_chrome()
     pages = [
-        st.Page(PAGES_DIR / script, title=t(key), url_path=url, default=(i == 0))
-        for i, (script, key, url) in enumerate(PAGES)
+        st.Page(VIEWS_DIR / script, title=t(key), url_path=url, default=(i == 0))
+        for i, (script, key, url) in enumerate(available_pages())
     ]
     st.navigation(pages).run()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_queries import LOADED, ensure_loaded, scale_arg  # noqa: E402
-from benchmarks.common import ROOT, Timer, bench_parser, figure, finish_figure, write_result  # noqa: E402
+from benchmarks.common import ROOT, Timer, bench_parser, figure, finish_figure, graph_samples, write_result  # noqa: E402
 
 APP = str(ROOT / "app" / "streamlit_app.py")
 TARGET_S = 2.0
@@ -29,21 +29,11 @@ TARGET_S = 2.0
 
 def sample_inputs(driver, db: str) -> dict[str, str]:
     """A chain, an SME that took licences, two organisations two licence hops apart, a busy node and a
-    demand, read from the graph (read-only)."""
-    from queries.adhoc import run_readonly
-
-    one = lambda q: run_readonly(driver, q, None, database=db, row_cap=1, timeout_s=120)  # noqa: E731
-    chain = one("MATCH (c:Chain)-[:HAS_NODE]->(n) RETURN c.chain_id AS id, count(n) AS k ORDER BY k DESC, id LIMIT 1")
-    sme = one("MATCH (l:License)-[:LICENSEE]->(o:Organization {is_sme: true}) WITH o, count(l) AS k "
-              "RETURN o.org_id AS id ORDER BY k DESC, id LIMIT 1")
-    pair = one("MATCH (a:Organization)-[:LICENSED_TO]->(:Organization)-[:LICENSED_TO|ASSIGNED_TO]->(c:Organization) "
-               "WHERE a <> c RETURN a.org_id AS id, c.org_id AS to ORDER BY id, to LIMIT 1")
-    node = one("MATCH (n:ChainNode)<-[:MAPS_TO]-(p) RETURN n.node_id AS id, n.chain_id AS chain, count(p) AS k "
-               "ORDER BY k DESC, id LIMIT 1")
-    demand = one("MATCH (d:Demand) RETURN d.demand_id AS id ORDER BY id LIMIT 1")
-    first = lambda df, c="id": str(df[c].iloc[0]) if len(df) else ""  # noqa: E731
-    return {"chain": first(chain), "sme": first(sme), "from_org": first(pair), "to_org": first(pair, "to"),
-            "node": first(node), "node_chain": first(node, "chain"), "demand": first(demand)}
+    demand, read from the graph (``benchmarks.common.graph_samples``, as the query benchmark uses)."""
+    g = graph_samples(driver, db)
+    from_org, to_org = g.pairs[0] if g.pairs else ("", "")
+    return {"chain": g.chain, "sme": g.smes[0] if g.smes else "", "from_org": from_org, "to_org": to_org,
+            "node": g.node or "", "node_chain": g.node_chain or "", "demand": g.demands[0] if g.demands else ""}
 
 
 def page_runs(inputs: dict[str, str]) -> dict[str, list[tuple[str, str, str]]]:
@@ -51,13 +41,15 @@ def page_runs(inputs: dict[str, str]) -> dict[str, list[tuple[str, str, str]]]:
     return {
         "overview": [],
         "chain_map": [("selectbox", "cm_chain", inputs["chain"])],
-        "licensors": [("text_input", "lf_org_q", inputs["sme"])],
+        "licensors": [("selectbox", "lf_node", inputs["node"])],
         "license_paths": [("text_input", "lp_from_q", inputs["from_org"]), ("text_input", "lp_to_q", inputs["to_org"])],
         "demand_matching": [("selectbox", "dm_demand", inputs["demand"])],
         "patent_navigation": [("selectbox", "pn_node_chain", inputs["node_chain"]), ("selectbox", "pn_node", inputs["node"])],
         "org_profile": [("text_input", "op_org_q", inputs["sme"])],
         "workbench": [],
         "data_import": [],
+        # pages other areas added (app/views/); measured once their file exists, at their default selection
+        **{p: [] for p in ("achievements", "patent_history", "placement_review") if (ROOT / "app" / "views" / f"{p}.py").is_file()},
     }
 
 
@@ -75,7 +67,7 @@ def render_once(page: str, steps: list[tuple[str, str, str]], cold: bool) -> flo
     else:
         at.run()  # entry script + default page: session set-up, not part of this page's time
         with Timer() as t:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"views/{page}.py").run()
             for kind, key, value in steps:
                 widget = getattr(at, kind)(key=key)
                 (widget.set_value(value) if kind == "selectbox" else widget.input(value)).run()

@@ -29,6 +29,7 @@ from benchmarks.common import (  # noqa: E402
     bench_parser,
     figure,
     finish_figure,
+    graph_samples,
     latency_summary,
     machine_facts,
     parse_scale,
@@ -76,41 +77,28 @@ def ensure_loaded(driver, db: str, scale: int | str) -> list[str]:
 
 
 def pick_params(driver, db: str) -> dict[str, list[dict]]:
-    """Realistic parameters taken from the graph itself (read-only)."""
-    from queries.adhoc import run_readonly
+    """Parameter sets per saved query, from inputs drawn from the graph (``benchmarks.common.graph_samples``)."""
+    from benchmarks.programme_params import programme_params
 
-    one = lambda q, **p: run_readonly(driver, q, p, database=db, timeout_s=120)  # noqa: E731
-    chain = one("MATCH (c:Chain)-[:HAS_NODE]->(n) RETURN c.chain_id AS id, count(n) AS k ORDER BY k DESC, id LIMIT 1").id[0]
-    chains = list(one("MATCH (c:Chain) RETURN c.chain_id AS id ORDER BY id").id)
-    prov = one("MATCH (o:Organization) WHERE o.is_sme AND o.province_code IS NOT NULL "
-               "RETURN o.province_code AS p, count(*) AS k ORDER BY k DESC, p LIMIT 1").p[0]
-    # SMEs that took licences: the users the licensor finder is for (and whose answers are non-empty)
-    smes = list(one("MATCH (l:License)-[:LICENSEE]->(o:Organization {is_sme: true}) WITH o, count(l) AS k "
-                    "RETURN o.org_id AS id ORDER BY k DESC, id LIMIT 5").id)
-    pairs = one("MATCH (a:Organization)-[:LICENSED_TO]->(b:Organization)-[:LICENSED_TO|ASSIGNED_TO]->(c:Organization) "
-                "WHERE a <> c AND NOT (a)-[:LICENSED_TO|ASSIGNED_TO]-(c) "
-                "RETURN DISTINCT a.org_id AS a, c.org_id AS c ORDER BY a, c LIMIT 5")
-    licensors = list(one("MATCH (a:Organization)-[r:LICENSED_TO]->() RETURN a.org_id AS id, count(r) AS k "
-                         "ORDER BY k DESC, id LIMIT 3").id)
-    node = one("MATCH (n:ChainNode)<-[:MAPS_TO]-(p) RETURN n.node_id AS id, count(p) AS k ORDER BY k DESC, id LIMIT 1").id[0]
-    demands = list(one("MATCH (d:Demand) RETURN d.demand_id AS id ORDER BY id LIMIT 5").id)
-    pat = list(one("MATCH (l:License)-[:OF]->(p:Patent) RETURN p.pub_no AS id ORDER BY id LIMIT 3").id)
+    g = graph_samples(driver, db)
+    node = [g.node] if g.node else []
     return {
-        "chain_map": [{"chain": c, "region": prov} for c in chains] + [{"chain": c} for c in chains],
-        "chain_gaps": [{"chain": c, "region": prov} for c in chains],
-        "licensors_for": [{"org": s} for s in smes] + [{"node": node}],
-        "license_paths": [{"from_org": a, "to_org": c, "max_hops": 4} for a, c in zip(pairs.a, pairs.c, strict=True)],
-        "licensing_network": [{"org": a} for a in licensors] + [{"patent": p} for p in pat],
-        "demand_matches": [{"demand_id": d} for d in demands],
-        "patent_landscape": [{"node": node}, {"ipc": "H01M"}],
-        "university_partners": [{"org": s} for s in smes],
-        "open_offers": [{"node": node}],
-        "org_profile": [{"org": s} for s in smes],
-        "programme_measures": [{}, {"region": prov}],
+        "chain_map": [{"chain": c, "region": g.province} for c in g.chains] + [{"chain": c} for c in g.chains],
+        "chain_gaps": [{"chain": c, "region": g.province} for c in g.chains],
+        "licensors_for": [{"org": s} for s in g.smes] + [{"node": n} for n in node],
+        "license_paths": [{"from_org": a, "to_org": c, "max_hops": 4} for a, c in g.pairs],
+        "licensing_network": [{"org": a} for a in g.licensors] + [{"patent": p} for p in g.licensed_patents],
+        "demand_matches": [{"demand_id": d} for d in g.demands],
+        "patent_landscape": [{"node": n} for n in node] + [{"ipc": "H01M"}],
+        "university_partners": [{"org": s} for s in g.smes],
+        "open_offers": [{"node": n} for n in node],
+        "org_profile": [{"org": s} for s in g.smes],
+        "programme_measures": [{}, {"region": g.province}],
         "lookup_chains": [{}],
-        "lookup_chain_nodes": [{"chain": chain}],
+        "lookup_chain_nodes": [{"chain": g.chain}],
         "lookup_orgs": [{"q": "示例"}, {"q": "科技", "sme_only": True}],
         "lookup_demands": [{}],
+        **programme_params(driver, db, g),  # issue 14's queries (benchmarks/programme_params.py)
     }
 
 

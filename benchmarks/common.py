@@ -260,6 +260,57 @@ def source_dir(scale: int | str, seed: int = 42) -> Path:
     return out
 
 
+# -- parameters drawn from the graph ---------------------------------------------------------------
+@dataclass(frozen=True)
+class GraphSamples:
+    """Realistic query inputs read from the loaded graph, shared by the query, app and concurrency benchmarks.
+
+    ``chain``: the chain with most nodes; ``chains``: every chain id; ``province``: the province
+    code with most SMEs; ``smes``: up to 5 SMEs that took most licences (the licensor finder's users);
+    ``pairs``: up to 5 (from, to) organisations two licence hops apart and not directly linked;
+    ``licensors``: the 3 busiest licensors; ``node`` / ``node_chain``: the chain node most patents map
+    to and its chain; ``demands``: up to 5 demand ids; ``licensed_patents``: up to 3 licensed patents.
+    """
+
+    chain: str
+    chains: list[str]
+    province: str | None
+    smes: list[str]
+    pairs: list[tuple[str, str]]
+    licensors: list[str]
+    node: str | None
+    node_chain: str | None
+    demands: list[str]
+    licensed_patents: list[str]
+
+
+def graph_samples(driver: Any, db: str) -> GraphSamples:
+    """Read :class:`GraphSamples` from the graph (read-only queries, deterministic order)."""
+    from queries.adhoc import run_readonly
+
+    one = lambda q: run_readonly(driver, q, None, database=db, timeout_s=120)  # noqa: E731
+    first = lambda df, col="id": str(df[col].iloc[0]) if len(df) else None  # noqa: E731
+    chain = one("MATCH (c:Chain)-[:HAS_NODE]->(n) RETURN c.chain_id AS id, count(n) AS k ORDER BY k DESC, id LIMIT 1")
+    chains = one("MATCH (c:Chain) RETURN c.chain_id AS id ORDER BY id")
+    prov = one("MATCH (o:Organization) WHERE o.is_sme AND o.province_code IS NOT NULL "
+               "RETURN o.province_code AS id, count(*) AS k ORDER BY k DESC, id LIMIT 1")
+    smes = one("MATCH (l:License)-[:LICENSEE]->(o:Organization {is_sme: true}) WITH o, count(l) AS k "
+               "RETURN o.org_id AS id ORDER BY k DESC, id LIMIT 5")
+    pairs = one("MATCH (a:Organization)-[:LICENSED_TO]->(b:Organization)-[:LICENSED_TO|ASSIGNED_TO]->(c:Organization) "
+                "WHERE a <> c AND NOT (a)-[:LICENSED_TO|ASSIGNED_TO]-(c) "
+                "RETURN DISTINCT a.org_id AS a, c.org_id AS c ORDER BY a, c LIMIT 5")
+    licensors = one("MATCH (a:Organization)-[r:LICENSED_TO]->() RETURN a.org_id AS id, count(r) AS k "
+                    "ORDER BY k DESC, id LIMIT 3")
+    node = one("MATCH (n:ChainNode)<-[:MAPS_TO]-(p) RETURN n.node_id AS id, n.chain_id AS chain, count(p) AS k "
+               "ORDER BY k DESC, id LIMIT 1")
+    demands = one("MATCH (d:Demand) RETURN d.demand_id AS id ORDER BY id LIMIT 5")
+    patents = one("MATCH (l:License)-[:OF]->(p:Patent) RETURN p.pub_no AS id ORDER BY id LIMIT 3")
+    return GraphSamples(
+        chain=first(chain) or "", chains=list(chains.id), province=first(prov), smes=list(smes.id),
+        pairs=list(zip(pairs.a, pairs.c, strict=True)), licensors=list(licensors.id), node=first(node),
+        node_chain=first(node, "chain"), demands=list(demands.id), licensed_patents=list(patents.id))
+
+
 # -- the throw-away bench server ------------------------------------------------------------------
 def bench_env(home: Path = BENCH_HOME, port: int = BENCH_PORT) -> dict[str, str]:
     """Environment for a local bench server on its own home and port."""

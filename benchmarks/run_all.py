@@ -45,7 +45,7 @@ from benchmarks.report import update_performance_md  # noqa: E402
 
 #: Run order: bench_load cleans up after itself; bench_dataset then loads the generated data set that
 #: the query, ranking, app and reliability benchmarks read.
-ORDER = ["load", "dataset", "bulk", "extraction", "queries", "licensor_ranking", "app", "load_test"]
+ORDER = ["load", "dataset", "bulk", "extraction", "queries", "licensor_ranking", "app", "concurrency"]
 BASE_TIMEOUT_S = 300  # per benchmark at the default scale
 
 

@@ -2,7 +2,9 @@
 
 ``python -m demodata.generator --out data/demo --seed 42 --patents 3000`` writes the DESIGN.md §3
 files (organizations.csv, patents.csv, licenses.csv, transfers.csv, open_licenses.csv,
-achievements.jsonl, demands.jsonl) plus copies of the chain library (``chains/*.yaml``) and a README.
+achievements.jsonl, demands.jsonl), the programme's files (issue 14, :mod:`demodata.programme`:
+service_bodies, tech_managers, events, event_participants, deals, tiers, pledges, clusters,
+cluster_members) plus copies of the chain library (``chains/*.yaml``) and a README.
 Every name is invented and carries the marker 示例/演示; regions are real administrative codes;
 credit codes pass the GB 32100-2015 checksum; patent numbers use the unissued ``CN19…``/``CN29…``
 ranges so they never collide with real publications.
@@ -30,21 +32,24 @@ from pathlib import Path
 
 import yaml
 
+from demodata.programme import BANKS, PROGRAMME_FILES, ProgrammeWriter
 from graph.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHAINS_DIR = ROOT / "data" / "chains"
 DEFAULT_OUT = ROOT / "data" / "demo"
 
-DATA_FILES = (
+BASE_FILES = (
     "organizations.csv", "patents.csv", "licenses.csv", "transfers.csv", "open_licenses.csv",
     "achievements.jsonl", "demands.jsonl",
 )
+#: Every data file written: the base files plus the programme's (issue 14, demodata/programme.py).
+DATA_FILES = BASE_FILES + PROGRAMME_FILES
 ORG_COLUMNS = ("credit_code", "name", "kind", "size", "tier", "region", "industry_code",
                "founded", "aliases", "profile", "products", "chain_nodes")
 PATENT_COLUMNS = ("pub_no", "app_no", "title", "abstract", "applicants", "holders", "ipc", "filed",
                   "published", "granted", "kind", "status", "cites")
-LICENSE_COLUMNS = ("license_id", "pub_no", "licensor", "licensee", "type", "date", "fee", "record_no")
+LICENSE_COLUMNS = ("license_id", "pub_no", "licensor", "licensee", "type", "date", "fee", "record_no", "offer_id")
 TRANSFER_COLUMNS = ("transfer_id", "pub_no", "assignor", "assignee", "date", "mode", "record_no")
 OPEN_LICENSE_COLUMNS = ("offer_id", "pub_no", "fee_terms", "declared", "field_of_use")
 
@@ -304,7 +309,7 @@ class Org:
     partners: list[int] = field(default_factory=list)  # universities/institutes it co-develops with
     customers: list[int] = field(default_factory=list)  # large firms it supplies
     declared: bool = True  # whether chain_nodes is filled in organizations.csv
-    samples: list[tuple[str, str, dt.date]] = field(default_factory=list)  # (pub_no, node, filed)
+    samples: list[tuple[str, str, dt.date, bool]] = field(default_factory=list)  # (pub_no, node, filed, granted)
     n_patents: int = 0
 
     @property
@@ -478,6 +483,16 @@ class Counts:
     achievements: int = 0
     demands: int = 0
     chains: int = 0
+    # programme files (issue 14)
+    service_bodies: int = 0
+    tech_managers: int = 0
+    events: int = 0
+    event_participants: int = 0
+    deals: int = 0
+    tiers: int = 0
+    pledges: int = 0  # registrations (pledges.csv has one row per pledged patent)
+    clusters: int = 0
+    cluster_members: int = 0
     bytes: int = 0
 
 
@@ -526,11 +541,17 @@ class DemoWriter:
                            for n in self.nodes}
         self.recent: dict[str, deque[tuple[str, dt.date]]] = {n.node_id: deque(maxlen=40) for n in self.nodes}
         self.licensees: set[int] = set()
+        self.recorded_transfers: list[tuple[str, str, int, int, dt.date, str]] = []
         self.subsidiaries: dict[int, list[int]] = {}
         for o in self.orgs:
             if o.parent is not None:
                 self.subsidiaries.setdefault(o.parent, []).append(o.idx)
         self.node_weights = _Picker(range(len(self.nodes)), [1.0 + len(n.ipc) * 0.2 for n in self.nodes])
+        self.chain_names = {
+            data["id"]: data["name"]
+            for data in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(chains_dir.glob("*.yaml")))}
+        # Its own random stream: the files written before issue 14 keep their content for a seed.
+        self.programme = ProgrammeWriter(self)
 
     # ---- references: credit code, name or (rarely) alias, as real registers mix them ----
     def ref(self, idx: int) -> str:
@@ -545,9 +566,9 @@ class DemoWriter:
     def run(self) -> Counts:
         self.out.mkdir(parents=True, exist_ok=True)
         self._copy_chains()
-        files = {name: open(self.out / name, "w", encoding="utf-8", newline="") for name in DATA_FILES}
+        files = {name: open(self.out / name, "w", encoding="utf-8", newline="") for name in BASE_FILES}
         try:
-            w = {name: csv.writer(files[name], lineterminator="\n") for name in DATA_FILES if name.endswith(".csv")}
+            w = {name: csv.writer(files[name], lineterminator="\n") for name in BASE_FILES if name.endswith(".csv")}
             w["patents.csv"].writerow(PATENT_COLUMNS)
             w["licenses.csv"].writerow(LICENSE_COLUMNS)
             w["transfers.csv"].writerow(TRANSFER_COLUMNS)
@@ -558,6 +579,10 @@ class DemoWriter:
             self._organizations(w["organizations.csv"])
             self._achievements(files["achievements.jsonl"])
             self._demands(files["demands.jsonl"])
+            self.programme.run(w["licenses.csv"])
+            for name, n in self.programme.counts.items():
+                if hasattr(self.counts, name):
+                    setattr(self.counts, name, n)
         finally:
             for f in files.values():
                 f.close()
@@ -608,10 +633,11 @@ class DemoWriter:
             recent.append((pub_no, filed))
             owner = self.orgs[holders[0]]
             owner.n_patents += 1
+            # granted: pledgeable (demodata/programme.py)
             if len(owner.samples) < 6:
-                owner.samples.append((pub_no, node.node_id, filed))
+                owner.samples.append((pub_no, node.node_id, filed, status == "granted"))
             elif rng.random() < 0.1:
-                owner.samples[rng.randrange(6)] = (pub_no, node.node_id, filed)
+                owner.samples[rng.randrange(6)] = (pub_no, node.node_id, filed, status == "granted")
             if status == "granted":
                 self._maybe_license(w, owner, node, pub_no, filed, granted)
 
@@ -686,6 +712,8 @@ class DemoWriter:
         n = self.counts.transfers
         self.transfers_out.writerow((f"DEMO-TR-{n:06d}", pub_no, self.ref(holder.idx), self.ref(target),
                                    date.isoformat(), mode, f"ZR{date.year}{n:07d}"))
+        if date.year >= 2023:  # candidates for deals recorded as this transfer (demodata/programme.py)
+            self.recorded_transfers.append((f"DEMO-TR-{n:06d}", pub_no, holder.idx, target, date, mode))
         return target
 
     def _maybe_license(self, w, owner: Org, node: ChainNode, pub_no: str, filed: dt.date,
@@ -704,13 +732,15 @@ class DemoWriter:
                                              offered.isoformat(), rng.choice((node.name, node.name, "不限"))))
         p_lic = {"university": 0.22, "institute": 0.22}.get(owner.kind, 0.24 if owner.size == "large" else 0.0)
         if offered is not None and rng.random() < 0.6:
-            self._license(w["licenses.csv"], owner.idx, node, pub_no, offered, "open")
+            # half name the offer (offer_id column), the rest are matched to it by the loader's derivation
+            offer_id = f"DEMO-OL-{self.counts.open_licenses:05d}" if self.counts.open_licenses % 2 == 0 else ""
+            self._license(w["licenses.csv"], owner.idx, node, pub_no, offered, "open", offer_id=offer_id)
         elif rng.random() < p_lic:
             ltype = rng.choices(("exclusive", "sole", "ordinary"), weights=(15, 15, 70))[0]
             self._license(w["licenses.csv"], owner.idx, node, pub_no, granted, ltype)
 
     def _license(self, out, licensor: int, node: ChainNode, pub_no: str, after: dt.date, ltype: str,
-                 licensee: int | None = None) -> None:
+                 licensee: int | None = None, offer_id: str = "") -> None:
         rng = self.rng
         if licensee is None:
             # Licensors license where the licensee SME sits: same node first, else a neighbouring node.
@@ -729,7 +759,7 @@ class DemoWriter:
         fee = {"exclusive": 800_000, "sole": 400_000, "ordinary": 150_000, "open": 50_000}[ltype]
         fee = round(fee * rng.uniform(0.4, 2.5), -3)
         out.writerow((f"DEMO-LIC-{n:06d}", pub_no, self.ref(licensor), self.ref(licensee), ltype,
-                      date.isoformat(), f"{fee:.0f}", f"X{date.year}98{n:07d}"))
+                      date.isoformat(), f"{fee:.0f}", f"X{date.year}98{n:07d}", offer_id))
         self.licensees.add(licensee)
 
     def _sublicences(self, out) -> None:
@@ -739,7 +769,7 @@ class DemoWriter:
             o = self.orgs[idx]
             if not o.samples or rng.random() > 0.5:
                 continue
-            pub_no, node_id, filed = rng.choice(o.samples)
+            pub_no, node_id, filed, _granted = rng.choice(o.samples)
             self._license(out, idx, self.lookup[node_id], pub_no, filed + dt.timedelta(days=365), "ordinary")
 
     # ---- organisations, achievements, demands (small, written after the stream) ----
@@ -753,6 +783,12 @@ class DemoWriter:
             out.writerow((o.credit_code, o.name, o.kind, o.size, o.tier, o.region, industry,
                           o.founded.isoformat(), o.alias, profile_text(rng, o, self.orgs, self.lookup),
                           ";".join(o.products), ";".join(o.nodes) if o.declared else ""))
+            self.counts.organizations += 1
+        prng = self.programme.rng  # banks (pledgees, issue 14) come from the programme's stream
+        for i, bank in enumerate(BANKS):
+            region = tuple(REGIONS)[(i * 3) % len(REGIONS)]
+            out.writerow((make_credit_code(prng, "company", region), bank, "company", "large", "none", region, "6621",
+                          "1995-01-01", "", f"{bank}提供知识产权质押融资等金融服务。", "", ""))
             self.counts.organizations += 1
 
     def _achievements(self, out) -> None:
@@ -769,15 +805,20 @@ class DemoWriter:
             desc = (f"本成果面向{node.name}领域，围绕{k[0]}和{k[1]}开展攻关，形成{len(backing)}项核心专利。"
                     f"目前处于{TRL_STAGES[trl]}阶段。")
             r = rng.random()
+            stated = None
             if r < 0.35:
                 desc += f"经第三方评价，技术成熟度{trl}级。"
+                stated = "third_party"
             elif r < 0.55:
                 desc += f"按GB/T 22900评价为TRL {trl}。"
+                stated = "expert"
             desc += f"可为{rng.choice(METRICS.get(node.chain_id, ('性能',)))}提升提供解决方案，欢迎中小企业洽谈合作。"
             modes = rng.sample(TRANSFER_MODES, k=rng.randint(1, 3))
             rec = {"ach_id": f"DEMO-ACH-{i + 1:05d}", "title": f"{k[0]}关键技术及产业化应用", "description": desc,
                    "owner": self.ref(o.idx), "trl": trl, "field": node.name,
-                   "patents": ";".join(p for p, _, _ in backing), "transfer_modes": ";".join(modes)}
+                   "patents": ";".join(s[0] for s in backing), "transfer_modes": ";".join(modes),
+                   **self.programme.achievement_fields(stated, trl)}
+            self.programme.state.achievements[node.chain_id].append((rec["ach_id"], o.idx))
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             self.counts.achievements += 1
 
@@ -809,6 +850,11 @@ class DemoWriter:
                    "poster": self.ref(poster.idx), "kind": "challenge" if challenge else "demand",
                    "budget": budget, "deadline": deadline.isoformat(),
                    "responders": ";".join(self.ref(r) for r in responders)}
+            status, winner = self.programme.demand_status(challenge, deadline, responders)
+            rec["status"] = status
+            if winner is not None:
+                rec["winner"] = self.programme.ref(winner)
+            self.programme.state.demands[node.chain_id].append((rec["demand_id"], poster.idx, responders))
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             self.counts.demands += 1
 
@@ -822,7 +868,12 @@ class DemoWriter:
             f"    python -m demodata.generator --out data/demo --seed {self.seed} --patents {self.n_patents}\n\n"
             f"Counts: {c.organizations} organisations, {c.patents} patents, {c.licenses} licences, {c.transfers} "
             f"transfers, {c.open_licenses} open-licence offers, {c.achievements} achievements, {c.demands} demands, "
-            f"{c.chains} chains (copied from data/chains/). Amounts (fee, budget) are in yuan.\n"
+            f"{c.chains} chains (copied from data/chains/); programme files (issue 14): {c.service_bodies} service "
+            f"bodies, {c.tech_managers} technology managers, {c.events} events with {c.event_participants} "
+            f"participations, {c.deals} deals, {c.tiers} tier awards, {c.pledges} pledge registrations, {c.clusters} "
+            f"clusters and parks with {c.cluster_members} members. Amounts in licenses.csv (fee) and demands.jsonl "
+            "(budget) are in yuan, the (万元) columns of deals.csv and pledges.csv in 万元; the loader stores every "
+            "amount in 万元.\n"
             "See docs/demo-data.md for the shape of the data.\n",
             encoding="utf-8",
         )
@@ -862,7 +913,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"wrote {args.out}: {c.organizations} organisations, {c.patents} patents, {c.licenses} licences, "
           f"{c.transfers} transfers, {c.open_licenses} open-licence offers, {c.achievements} achievements, "
-          f"{c.demands} demands, {c.chains} chains; {c.bytes / 1e6:.1f} MB")
+          f"{c.demands} demands, {c.chains} chains, {c.events} events, {c.deals} deals, {c.tiers} tier awards, "
+          f"{c.pledges} pledges, {c.clusters} clusters, {c.service_bodies} service bodies; {c.bytes / 1e6:.1f} MB")
     return 0
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CHAINKG_SHARED_DATA", ROOT.parent / "shared" / "data"))
 GOLD_FILE = ROOT / "tests" / "gold" / "extraction_gold.txt"
+RELATIONS_GOLD_FILE = ROOT / "tests" / "gold" / "relations_gold.txt"
 CLUENER_ORG_TYPES = ("company", "organization", "government")
 
 Example = tuple[str, list[tuple[int, int, str]], list[tuple[str, str, str]]]
@@ -49,10 +50,15 @@ def parse_gold_line(line: str) -> Example:
     return text, spans, rels
 
 
-def read_gold(path: Path = GOLD_FILE) -> Iterator[Example]:
-    """Our gold sentences (one per line; ``#`` lines are comments)."""
+def read_gold(path: Path = GOLD_FILE, part: str | None = None) -> Iterator[Example]:
+    """Our gold sentences (one per line; ``#`` lines are comments). ``part`` splits a file by
+    sentence index: ``dev`` (index % 3 != 2) or ``heldout`` (index % 3 == 2); None = all."""
+    i = -1
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
+            i += 1
+            if part is not None and (i % 3 == 2) != (part == "heldout"):
+                continue
             yield parse_gold_line(line)
 
 
@@ -78,7 +84,7 @@ def read_cluener(part: str = "heldout", base: Path = SHARED_DATA) -> Iterator[Ex
             yield obj["text"], sorted(spans), []
 
 
-def _read_char_tagged(path: Path, org_tag: str) -> Iterator[Example]:
+def _read_char_tagged(path: Path, org_tag: str, sep: str = " ", strip_digit: bool = False) -> Iterator[Example]:
     chars: list[str] = []
     tags: list[str] = []
 
@@ -108,21 +114,36 @@ def _read_char_tagged(path: Path, org_tag: str) -> Iterator[Example]:
                     yield emit()
                 chars, tags = [], []
                 continue
-            ch, _, tag = line.rpartition(" ")
+            ch, _, tag = line.rpartition(sep)
+            if strip_digit and len(ch) > 1 and ch[-1].isdigit():
+                ch = ch[:-1]  # Weibo NER appends a segmentation digit to each character (科0 技1)
             chars.append(ch or " ")
             tags.append(tag)
     if chars:
         yield emit()
 
 
-def read_resume(base: Path = SHARED_DATA) -> Iterator[Example]:
-    """Resume NER test split (BMES), ORG only."""
-    return _read_char_tagged(base / "ner" / "resume_ner" / "test.char.bmes", "ORG")
+def read_resume(base: Path = SHARED_DATA, split: str = "test") -> Iterator[Example]:
+    """Resume NER (BMES), ORG only; ``split`` is train, dev or test (evaluation uses test only)."""
+    return _read_char_tagged(base / "ner" / "resume_ner" / f"{split}.char.bmes", "ORG")
 
 
-def read_peoples_daily(base: Path = SHARED_DATA) -> Iterator[Example]:
-    """People's Daily-style test file (BIO), ORG only."""
-    return _read_char_tagged(base / "ner" / "peoples_daily_msra_style" / "example.test", "ORG")
+def read_peoples_daily(base: Path = SHARED_DATA, split: str = "test") -> Iterator[Example]:
+    """People's Daily-style file (BIO), ORG only; ``split`` is dev (the model trains on it) or test
+    (never trained on: evaluation only)."""
+    return _read_char_tagged(base / "ner" / "peoples_daily_msra_style" / f"example.{split}", "ORG")
+
+
+def read_msra(base: Path = SHARED_DATA) -> Iterator[Example]:
+    """MSRA NER test split (news, BIO with a tab), ORG only; never trained on."""
+    return _read_char_tagged(base / "ner" / "msra" / "msra_test_bio.txt", "ORG", sep="\t")
+
+
+def read_weibo(base: Path = SHARED_DATA, split: str = "test") -> Iterator[Example]:
+    """Weibo NER (social media), named ORG only (``ORG.NAM``; nominal ``ORG.NOM`` is not a name);
+    never trained on."""
+    return _read_char_tagged(base / "ner" / "weibo" / f"weiboNER_2nd_conll.{split}", "ORG.NAM", sep="\t",
+                             strip_digit=True)
 
 
 def read_tfh_texts(base: Path = SHARED_DATA) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:

@@ -18,9 +18,16 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+from extraction.chain_profiles import profiles_from_rows
 from extraction.gazetteer import Gazetteer, NodeEntry, OrgEntry
 from extraction.pipeline import build_nlp, iter_extract
-from extraction.placement import place_by_keywords, place_by_sei, place_org_by_patents
+from extraction.placement import (
+    EVIDENCE_METHOD,
+    PlacementModel,
+    place_by_sei,
+    place_org_by_patent_evidence,
+    placement_row,
+)
 from extraction.relations import find_self_relations
 from extraction.textnorm import sentence_spans
 from extraction.trl import read_trl
@@ -61,6 +68,8 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
     called after each source label with the number of texts processed.
     """
     gaz = gazetteer_from_graph(driver, database)
+    # chain placement by evidence combination (issue 18), from the chain nodes as loaded
+    placer = PlacementModel(profiles_from_rows(store.read_chain_node_rows(driver, database)))
     if nlp is None:
         nlp = build_nlp({"gazetteer": gaz})
     stats: dict[str, Any] = defaultdict(int)
@@ -70,7 +79,10 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
     tech_terms: set[str] = set()
     mentions_tech: dict[str, list[dict]] = defaultdict(list)
     org_rels: dict[str, list[dict]] = defaultdict(list)
-    placements: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    placements: dict[tuple[str, str, str], list[dict]] = defaultdict(list)  # IN_INDUSTRY (战新) only
+    # (rel type, source label) -> source key -> its chain placements (every source listed, so a source
+    # that no longer places anywhere loses its earlier automatic placements)
+    chain_places: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(dict)
     trl_rows: list[dict] = []
     # 战新–IPC (2021) table, when `chainkg load-reference sei-ipc` has loaded it (else empty: skipped)
     sei_table = store.read_sei_ipc_table(driver, SEI_SCHEME, database)
@@ -135,13 +147,11 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
         # placements and TRL, one per source node (title and body together)
         for r in rows:
             whole = "\n".join(str(r.get(f)) for f in ("title", "body", "products") if r.get(f) and not (f == "title" and label == "Organization"))
-            kind = {"Patent": ("MAPS_TO", "keyword"), "Achievement": ("ABOUT", "keyword"),
-                    "Demand": ("ABOUT", "keyword"), "Organization": ("IN_NODE", "profile")}[label]
-            for p in place_by_keywords(whole, gaz.nodes, method=kind[1]):
-                placements[(kind[0], label, "ChainNode")].append(
-                    {"start": r["key"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
-                     "source": f"{label}:{r['key']}", "evidence": p.evidence}
-                )
+            kind = {"Patent": ("MAPS_TO", EVIDENCE_METHOD), "Achievement": ("ABOUT", EVIDENCE_METHOD),
+                    "Demand": ("ABOUT", EVIDENCE_METHOD), "Organization": ("IN_NODE", "profile")}[label]
+            ipc = (r.get("ipc") or []) if label == "Patent" else []
+            chain_places[(kind[0], label)][r["key"]] = [
+                placement_row(p, f"{label}:{r['key']}") for p in placer.place(whole, ipc, method=kind[1])]
             if label == "Patent" and sei_table:
                 for p in place_by_sei(r.get("ipc") or [], sei_table):
                     placements[("IN_INDUSTRY", label, "Industry")].append(
@@ -174,16 +184,30 @@ def extract_graph(driver, database: str = "neo4j", nlp=None, progress: Callable[
                                          merge_key=_ORG_REL_KEYS.get(rtype), database=database)
         stats[f"rel_{rtype}"] += res.written
     for (rtype, label, end_label), rows_ in placements.items():
-        # e.g. placed_MAPS_TO_Patent_keyword, placed_IN_INDUSTRY_Patent_sei_ipc (one method per key)
+        # e.g. placed_IN_INDUSTRY_Patent_sei_ipc (one method per key)
         res = store.write_placements(driver, rtype, label, rows_, end_label=end_label, database=database)
         stats[f"placed_{rtype}_{label}_{rows_[0]['method']}"] += res.written
-    org_rows = []
-    for r in store.read_org_patent_nodes(driver, database):
-        counts = {n["node_id"]: n["count"] for n in r["nodes"]}
-        for p in place_org_by_patents(counts, r["total"]):
-            org_rows.append({"start": r["org_id"], "end": p.node_id, "method": p.method, "confidence": p.confidence,
-                             "source": f"Organization:{r['org_id']}", "evidence": p.evidence})
-    stats["placed_IN_NODE_Organization_patents"] += store.write_placements(driver, "IN_NODE", "Organization", org_rows, database=database).written
+    # chain placements replace each source's earlier automatic ones (manual/declared ones and stored
+    # rejections are never touched): patents first, organisations then read their patents' placements
+    org_profile = chain_places.pop(("IN_NODE", "Organization"), {})
+    for (rtype, label), by_key in chain_places.items():
+        res = store.replace_placements(driver, rtype, label, ({"key": k, "places": v} for k, v in by_key.items()),
+                                       database=database)
+        stats[f"placed_{rtype}_{label}_{EVIDENCE_METHOD}"] += res.written
+    org_places: dict[str, dict[str, dict]] = {k: {p["end"]: p for p in v} for k, v in org_profile.items()}
+    for r in store.read_org_patent_placements(driver, database):
+        confs = {n["node_id"]: n["confidences"] for n in r["nodes"]}
+        for p in place_org_by_patent_evidence(confs, r["total"]):
+            row = placement_row(p, f"Organization:{r['org_id']}")
+            have = org_places.setdefault(r["org_id"], {}).get(p.node_id)
+            if have:  # profile and patents agree: one edge, the higher confidence, both methods
+                row = {**(have if have["confidence"] >= row["confidence"] else row),
+                       "methods": sorted({*have["methods"], *row["methods"]})}
+            org_places[r["org_id"]][p.node_id] = row
+            stats["placed_IN_NODE_Organization_patents"] += 1
+    res = store.replace_placements(driver, "IN_NODE", "Organization",
+                                   ({"key": k, "places": list(v.values())} for k, v in org_places.items()), database=database)
+    stats["placed_IN_NODE_Organization_evidence"] += res.written
     if trl_rows:
         stats["trl"] += store.write_trl_readings(driver, trl_rows, database).written
     stats["mentions"] = len(mentions)

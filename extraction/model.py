@@ -1,88 +1,238 @@
-"""An optional small spaCy ORG model trained by our own code (never downloaded).
+"""The organisation tagger trained by our own code: a character CRF (python-crfsuite).
 
-Training data: CLUENER2020 train minus the held-out fifth (see :mod:`extraction.corpora`), with
-company/organization/government as ORG. The model uses a character segmenter (CLUENER offsets are
-per character) and spaCy's default NER architecture; ``chainkg train-ner`` writes it to a folder
-that ``build_nlp({"model_path": …})`` loads. In the pipeline it only fills in sentences where the
-rules found no ORG (switch it off by not passing a path).
+The model reads the features of :mod:`extraction.crf_features` — characters, jieba words and the
+spans the rule components found — and tags each character B/I/E/S/O for ORG. Training is
+:mod:`extraction.train_ner` (``chainkg train-ner``); the shipped weights live in
+``models/org-crf/`` with their model card. Nothing is downloaded: the model is one file read from
+the repository.
+
+How model and rules combine is the component's ``mode`` (measured in docs/extraction.md):
+
+* ``prefer`` (default) — the model's ORG spans are added; a suffix-rule ORG that a model span
+  overlaps without matching it is dropped unless it ends in a legal form (有限公司 …), which the
+  rules delimit better than the model; dictionary ORGs (graph names, built-in institutions) stay;
+* ``gaps`` — model spans are added only where no rule/dictionary ORG or PERSON lies;
+* ``fill`` — the model runs only on sentences where the rules found no ORG;
+* ``only`` — rule ORGs are dropped and the model's are used (a baseline).
 """
 
 from __future__ import annotations
 
-import random
-import time
+import json
+import re
 from pathlib import Path
 
-import spacy
-from spacy.training import Example
-
-from extraction import corpora
+from extraction.crf_features import char_features
+from extraction.doctypes import Mention, doc_state, doc_text, token_spans
+from extraction.orgrules import BOUNDARY_WORDS
+from extraction.textnorm import sentence_spans
 from graph.errors import ExtractionError
+from loaders.datadir import resource_root
 
-MODEL_METHOD = "model:chainkg-org-ner-v1"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = resource_root() / "models" / "org-crf"  # checkout or installed copy (loaders/datadir.py)
+MODEL_FILE = "org_crf.crfsuite"
+META_FILE = "meta.json"
+MODEL_METHOD = "model:chainkg-org-crf-v1"
+MODEL_MODES = ("prefer", "gaps", "fill", "only")
+TAGS = ("B", "I", "E", "S", "O")
 
 
-def cluener_training_examples(limit: int | None = None) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """(text, ORG spans) from the training part of CLUENER2020 (never the held-out part)."""
-    out = []
-    for text, spans, _ in corpora.read_cluener("train"):
-        out.append((text, spans))
-        if limit is not None and len(out) >= limit:
-            break
+def _crfsuite():
+    try:
+        import pycrfsuite
+    except ImportError as e:  # pragma: no cover - pinned in pyproject.toml
+        raise ExtractionError("the ORG model needs python-crfsuite; run `.venv/bin/pip install python-crfsuite==0.9.12` "
+                              "(or `make setup`), or switch the model off with --no-model") from e
+    return pycrfsuite
+
+
+def spans_to_tags(n: int, spans: list[tuple[int, int]]) -> list[str]:
+    """BIOES tags for ``n`` characters with ORG ``spans`` ([start, end), non-overlapping)."""
+    tags = ["O"] * n
+    for s, e in spans:
+        if e - s == 1:
+            tags[s] = "S"
+        elif e > s:
+            tags[s] = "B"
+            for k in range(s + 1, e - 1):
+                tags[k] = "I"
+            tags[e - 1] = "E"
+    return tags
+
+
+def tags_to_spans(tags: list[str]) -> list[tuple[int, int]]:
+    """ORG spans from BIOES tags; a B… run without its E is closed where it stops (lenient)."""
+    out, start = [], None
+    for i, t in enumerate(tags):
+        if t == "S":
+            out.append((i, i + 1))
+            start = None
+        elif t == "B":
+            start = i
+        elif t == "E":
+            if start is not None:
+                out.append((start, i + 1))
+            start = None
+        elif t == "O":
+            if start is not None and i - start >= 2:
+                out.append((start, i))
+            start = None
+    if start is not None and len(tags) - start >= 2:
+        out.append((start, len(tags)))
     return out
 
 
-def train_org_model(examples, out_dir: Path, *, epochs: int = 3, seed: int = 0) -> dict:
-    """Train a character-segmented spaCy NER on ``examples`` and save it to ``out_dir``."""
-    if not examples:
-        raise ExtractionError("no training examples; point the trainer at CLUENER2020 train (shared data)")
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    nlp = spacy.blank("zh")  # default segmenter is per character: offsets align with CLUENER
-    ner = nlp.add_pipe("ner")
-    ner.add_label("ORG")
-    train = []
-    for text, spans in examples:
-        doc = nlp.make_doc(text)
-        ents = [(s, e, lab) for s, e, lab in spans]
-        try:
-            train.append(Example.from_dict(doc, {"entities": ents}))
-        except ValueError:
-            continue  # overlapping gold spans: skip the sentence
-    nlp.initialize(lambda: train)
-    t0 = time.perf_counter()
-    losses: dict = {}
-    for _ in range(epochs):
-        random.shuffle(train)
-        losses = {}
-        for batch in spacy.util.minibatch(train, size=32):
-            nlp.update(batch, drop=0.2, losses=losses)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out_dir)
-    return {"examples": len(train), "epochs": epochs, "seconds": round(time.perf_counter() - t0, 1),
-            "loss": round(float(losses.get("ner", 0.0)), 2), "path": str(out_dir)}
+class OrgCrf:
+    """A trained ORG CRF loaded from a model folder (``org_crf.crfsuite`` + ``meta.json``)."""
+
+    def __init__(self, path: str | Path = DEFAULT_MODEL_DIR):
+        folder = Path(path)
+        model_file = folder / MODEL_FILE
+        if not model_file.is_file():
+            raise ExtractionError(f"ORG model file {model_file} not found; train one with "
+                                  f"`chainkg train-ner --out {folder}` or switch the model off with --no-model")
+        self.path = folder
+        meta_file = folder / META_FILE
+        self.meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        self.feature_set = self.meta.get("feature_set", "full")
+        self.feature_version = int(self.meta.get("feature_version", 3))
+        self.tagger = _crfsuite().Tagger()
+        self.tagger.open(str(model_file))
+
+    def tag(self, text: str, tokens: list[tuple[int, int]], candidates=()) -> list[tuple[int, int, float]]:
+        """ORG spans ``(start, end, confidence)`` in ``text``; confidence = the mean marginal
+        probability of the span's tags."""
+        if not text:
+            return []
+        tags = self.tagger.tag(char_features(text, tokens, candidates, self.feature_set, self.feature_version))
+        out = []
+        for s, e in tags_to_spans(tags):
+            if not text[s:e].strip():
+                continue
+            probs = [self.tagger.marginal(tags[k], k) for k in range(s, e)]
+            out.append((s, e, sum(probs) / len(probs)))
+        return out
+
+
+def _overlaps(a: Mention, s: int, e: int) -> bool:
+    return a.start < e and s < a.end
+
+
+#: Words the model may tag (Resume NER annotates 本公司) that name no particular organisation.
+GENERIC_ORG_WORDS = frozenset("""公司 本公司 该公司 我公司 贵公司 子公司 母公司 分公司 集团 本集团 该集团 企业 本企业 该企业
+    单位 本单位 该单位 学校 本校 我校 该校 银行 本行 该行 医院 本院 该院 政府 协会 中心""".split())
+
+
+def _technology_term(m: Mention, candidates) -> bool:
+    # "工业机器人", "对汽车电机": a span holding a dictionary technology term that covers at least half of
+    # it is a technology, not an organisation.
+    return any(c.label == "TECH" and m.start <= c.start and c.end <= m.end and 2 * (c.end - c.start) >= m.end - m.start
+               for c in candidates)
+
+
+_UNIT_END = ("所", "院", "学", "司", "局", "会", "部", "委", "厅", "行", "中心", "集团", "室", "站", "台", "社")
+
+
+def _bad_boundary(m: Mention, text: str, tokens: list[tuple[int, int]]) -> bool:
+    """Model spans that are no name by their edges (found on the demo graph's profiles): starting inside
+    a common word (包括 → "括汽车电子", 从事 → "事…"), starting with a verb or function word (开发…,
+    联合开发…), or joining two things with 与 without ending in a unit (示教器与机器人控制器)."""
+    import jieba
+
+    freq = jieba.dt.FREQ
+    for s, e in tokens:
+        if s < m.start < e:
+            # a common word cut in two (包括 → 括…), or a compound whose tail is a verb (联合开发 → 开发…);
+            # an unknown glue of a function word and a name ("为昕珩") is fine
+            return freq.get(text[s:e], 0) >= 100 or text[m.start:e] in BOUNDARY_WORDS
+        if s == m.start:
+            first = text[s:min(e, m.end)]
+            if first in BOUNDARY_WORDS and first not in ("中国",):
+                return True
+            break
+    inner = text[m.start:m.end]
+    return "与" in inner[1:-1] and not inner.endswith(_UNIT_END)
+
+
+#: Trade words that end short firm names (锐驰智能, 邦普循环): a model span stopping right before one
+#: that is itself followed by a function word or punctuation is extended over it.
+_TRADE_TAILS = ("智能", "科技", "电子", "股份", "集团", "光电", "精工", "新材", "动力", "汽车", "医疗", "材料", "循环",
+                "先进", "微电子", "半导体", "能源", "新能源", "电气", "机械", "控股", "通信", "信息", "生物", "医药")
+_AFTER_NAME = re.compile(r"[，,。；;、（(“\s]|与|和|同|向|为|是|将|把|从|的|已|获|在|于|携手|联合|签|合作|共|供|采购|提供|配套|$")
+
+
+def _extend_over_trade_word(m: Mention, text: str) -> None:
+    for tail in _TRADE_TAILS:
+        if text.startswith(tail, m.end) and _AFTER_NAME.match(text, m.end + len(tail)) and m.end - m.start <= 4:
+            m.end += len(tail)
+            return
+
+
+def _prefer(candidates: list[Mention], added: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """Combine model spans with rule candidates (the measured ``prefer`` rules, docs/extraction.md)."""
+    suffix_orgs = [m for m in candidates if m.label == "ORG" and m.method == "rule:suffix"]
+    kept_added = []
+    for a in added:
+        if any((r.start, r.end) != (a.start, a.end) and _overlaps(r, a.start, a.end)
+               and (r.confidence >= 0.9 or (a.start <= r.start and a.end > r.end)) for r in suffix_orgs):
+            continue  # legal names keep the rules' span; a model span running past a suffix ("…研究院控股") is cut
+        kept_added.append(a)
+    exact = {(a.start, a.end) for a in kept_added}
+    keep = []
+    for m in candidates:
+        if m.label == "ORG" and m.method == "rule:suffix" and m.confidence < 0.9 and (m.start, m.end) not in exact \
+                and any(_overlaps(m, a.start, a.end) for a in kept_added):
+            continue  # the model (which saw this span as a feature) delimits short names and institutions better
+        keep.append(m)
+    # Where the model agrees with a rule span, the rule's mention stays (its method) with the higher of
+    # the two confidences, and the model's is redundant.
+    by_span = {(a.start, a.end): a for a in kept_added}
+    for m in keep:
+        agree = by_span.pop((m.start, m.end), None) if m.label == "ORG" else None
+        if agree is not None:
+            m.confidence = max(m.confidence, agree.confidence)
+    return keep, list(by_span.values())
 
 
 class ModelNer:
-    """Pipeline component: ORG mentions from the trained model for sentences without a rule ORG."""
+    """Pipeline component: ORG candidates from the CRF, combined with the rules' by ``mode``."""
 
-    def __init__(self, path: str):
-        if not path or not Path(path).is_dir():
-            raise ExtractionError(f"model folder {path!r} not found; train one with `chainkg train-ner --out DIR`")
-        self.model = spacy.load(path)
+    def __init__(self, path: str | Path = DEFAULT_MODEL_DIR, mode: str = "prefer", min_confidence: float = 0.0):
+        if mode not in MODEL_MODES:
+            raise ExtractionError(f"unknown model mode {mode!r}; use one of {', '.join(MODEL_MODES)}")
+        self.crf = OrgCrf(path)
+        self.mode = mode
+        self.min_confidence = min_confidence
 
     def __call__(self, doc):
-        from extraction.pipeline import Mention, _state, doc_text
-        from extraction.textnorm import sentence_spans
-
-        st = _state(doc)
-        orgs = [m for m in st.candidates if m.label == "ORG"]
-        for s, e in sentence_spans(doc_text(doc)):
-            if any(s <= m.start < e for m in orgs):
-                continue
-            sent = self.model(doc_text(doc)[s:e])
-            for ent in sent.ents:
-                if ent.label_ == "ORG" and len(ent.text.strip()) >= 2:
-                    st.candidates.append(Mention("ORG", s + ent.start_char, s + ent.end_char, MODEL_METHOD, 0.6))
+        st = doc_state(doc)
+        text = doc_text(doc)
+        if not text.strip():
+            return doc
+        rule_orgs = [m for m in st.candidates if m.label == "ORG"]
+        if self.mode == "fill":
+            found = []
+            for s, e in sentence_spans(text):
+                if any(s <= m.start < e for m in rule_orgs):
+                    continue
+                sub_tokens = [(max(a, s) - s, min(b, e) - s) for a, b in token_spans(doc) if a < e and s < b]
+                sub_cands = [Mention(m.label, m.start - s, m.end - s, m.method, m.confidence)
+                             for m in st.candidates if s <= m.start and m.end <= e]
+                found += [(a + s, b + s, p) for a, b, p in self.crf.tag(text[s:e], sub_tokens, sub_cands)]
+        else:
+            found = self.crf.tag(text, token_spans(doc), st.candidates)
+        found = [(s, e, p) for s, e, p in found if p >= self.min_confidence and e - s >= 2 and text[s:e] not in GENERIC_ORG_WORDS]
+        added = [Mention("ORG", s, e, MODEL_METHOD, round(0.5 + 0.45 * p, 3)) for s, e, p in found]
+        added = [a for a in added if not _technology_term(a, st.candidates) and not _bad_boundary(a, text, token_spans(doc))]
+        for a in added:
+            _extend_over_trade_word(a, text)
+        if self.mode == "only":
+            st.candidates = [m for m in st.candidates if m.label != "ORG"]
+        elif self.mode in ("gaps", "fill"):
+            blocked = [m for m in st.candidates if m.label in ("ORG", "PERSON")]
+            added = [a for a in added if not any(_overlaps(b, a.start, a.end) for b in blocked)]
+        elif self.mode == "prefer":
+            st.candidates, added = _prefer(st.candidates, added)
+        st.candidates.extend(added)
         return doc

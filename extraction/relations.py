@@ -31,29 +31,45 @@ def _r(p: str) -> re.Pattern:
     return re.compile(p)
 
 
+_OF = rf"(?:的{_GAP}{{0,12}}?)?"  # "A的高镍正极材料已进入B…": the head's product between head and trigger
+_SUPPLY_VERBS = r"(?:供应|供货|提供|配套|供|交付|代工)"
+_COOP_AFTER = (rf"^{_GAP}{{0,25}}?(?:合作|合资|联合开发|联合研发|联合研制|共建|共同(?:开发|研发|建设|承担|成立|研制|推进|发起|申报|攻关)"
+               r"|联合(?:成立|申报|承担|攻关|培养|研制))")
+
 RULES: list[RelationRule] = [
     # 许可 / 授权
     RelationRule("LICENSED_TO", "ORG", "ORG", _r(rf"^\s*(?:将|把|以)?{_GAP}{{0,40}}?(?:许可|授权)(?:给|予)?\s*$")),
-    RelationRule("LICENSED_TO", "ORG", "ORG", _r(r"^\s*(?:获得|取得|获)了?\s*$"), _r(rf"^\s*的{_GAP}{{0,30}}?(?:许可|授权)"), swap=True),
+    RelationRule("LICENSED_TO", "ORG", "ORG", _r(r"^\s*(?:获得|取得|获)了?\s*$"), _r(rf"^\s*的?{_GAP}{{0,20}}?专利{_GAP}{{0,12}}?(?:许可|授权)"), swap=True),
+    RelationRule("LICENSED_TO", "ORG", "ORG", _r(rf"^\s*{_GAP}{{0,12}}?向\s*$"), _r(r"^\s*(?:许可|授权)")),
+    RelationRule("LICENSED_TO", "ORG", "ORG", _r(r"^\s*从\s*$"), _r(rf"^\s*(?:获得|取得)了?{_GAP}{{0,20}}?(?:许可|授权)"), swap=True),
     # 转让
     RelationRule("ASSIGNED_TO", "ORG", "ORG", _r(rf"^\s*(?:将|把)?{_GAP}{{0,40}}?转让(?:给|予|至)\s*$")),
     RelationRule("ASSIGNED_TO", "ORG", "ORG", _r(r"^\s*向\s*$"), _r(r"^\s*转让")),
     RelationRule("ASSIGNED_TO", "ORG", "ORG", _r(r"^\s*受让了?\s*$"), _r(r"^\s*的"), swap=True),
     # 供应 / 供货 / 配套
-    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:长期|稳定|持续|主要|已|批量)?(?:向|为|给)\s*$"), _r(r"^\s*(?:长期|稳定|批量|独家|持续)?(?:供应|供货|提供|配套|供)")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:均|都|也)?(?:长期|稳定|持续|主要|已|批量)?(?:向|为|给)\s*$"),
+                 _r(rf"^\s*(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_GAP}{{0,25}}?(?:供应|供货|配套|供)(?:给|予)\s*$")),
-    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:是|为|成为|系|已成为|已进入)\s*$"), _r(rf"^\s*的?{_GAP}{{0,8}}?(?:供应商|供货商|配套商|供应链)")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_OF}(?:主要|批量|长期|稳定)?(?:供应|销往|供给)\s*$")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_OF}(?:是|为|成为|系|已成为|已进入|进入)\s*$"),
+                 _r(rf"^\s*的?{_GAP}{{0,15}}?(?:供应商|供货商|配套商|供应链)")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*的(?:主要|核心|重要)?(?:客户)(?:包括|有|为|是|涵盖)[:：]?\s*$")),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:获得|取得)了?\s*$"), _r(rf"^{_GAP}{{0,12}}?定点")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*的(?:核心|主要|一级|二级)?(?:供应商|供货商|配套商)(?:为|是|包括|有)?[:：]?\s*$"), swap=True),
-    RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:向|从)\s*$"), _r(r"^\s*(?:采购|购买|购进|订购)"), swap=True),
+    RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_OF}(?:向|从)\s*$"), _r(r"^\s*(?:采购|购买|购进|订购)"), swap=True),
     # 合作 / 联合开发 / 共建
-    RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:与|和|同|跟|携手)\s*$"),
-                 _r(rf"^{_GAP}{{0,25}}?(?:合作|联合开发|联合研发|共建|共同(?:开发|研发|建设|承担|成立|研制)|联合(?:成立|申报|承担|攻关))")),
-    RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:联合|携手|会同)\s*$"), _r(r"^\s*(?:开发|研发|攻关|申报|承担|成立|建设|研制)")),
+    RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:与|和|同|跟|携手)\s*$"), _r(_COOP_AFTER)),
+    RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:牵头[，,]?\s*)?(?:联合|携手|会同)\s*$"),
+                 _r(r"^\s*(?:开发|研发|攻关|申报|承担|成立|建设|研制|推进|打造|开展|共同)")),
     # 子公司 / 控股
-    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*(?:是|为|系|作为)\s*$"), _r(r"^\s*的?(?:全资|控股)?子公司")),
+    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*(?:是|为|系|作为)\s*$"), _r(rf"^\s*{_GAP}{{0,10}}?的?(?:全资|控股)?子公司")),
+    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*(?:是|为|系)?\s*$"), _r(r"^\s*(?:直属|下属)")),
+    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*隶属于?\s*$")),
+    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*的(?:母公司|控股股东|控股方)(?:为|是)\s*$")),
     RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*的(?:全资|控股)?子公司\s*$"), swap=True),
     RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*(?:全资)?(?:控股|旗下|下属)的?(?:子公司)?\s*$"), swap=True),
     RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*由\s*$"), _r(r"^\s*(?:全资)?控股")),
+    RelationRule("SUBSIDIARY_OF", "ORG", "ORG", _r(r"^\s*持有\s*$"), _r(r"^\s*(?:5[1-9]|[6-9]\d|100)(?:\.\d+)?%"), swap=True),
     # 位于
     RelationRule("LOCATED_IN", "ORG", "REGION", _r(r"^\s*(?:总部)?(?:位于|坐落于|地处|注册于|设在|落户|落户于|设立于|注册地(?:为|在|位于)?)\s*$"), confidence=0.8),
     # 申请人
@@ -69,14 +85,44 @@ _DECL_SPAN = re.compile(r"^\s*[(（][^()（）]{0,24}[)）]")
 _APPLICANT_LEAD = re.compile(r"(?:申请人|申请\(专利权\)人|申请（专利权）人|专利权人)\s*(?:为|是)?[:：]?\s*$")
 
 
+_LIST_SEP = re.compile(r"^\s*(?:、|和|及|以及)\s*$")  # not 与: "X的子公司Y与Z签约" is no list
+_AFTER_LIST = re.compile(r"^\s*等(?:[^，,。；;]{0,8}?(?:企业|客户|厂商|厂|单位|高校|机构|公司|品牌))?")
+_BOTH_SIDES = re.compile(rf"双方{_GAP}{{0,4}}?(?:合作|共建|联合|共同)")
+
+
+def _list_groups(text: str, mentions: list, in_sent: list[int]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    # Coordinated organisation lists ("B、C和D"): for each mention, the list it starts (tail side)
+    # and the list it ends (head side); a relation with the list holds for every member.
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    run: list[int] = []
+    for k in in_sent + [None]:
+        if k is not None and mentions[k].label == "ORG" and run and _LIST_SEP.match(text[mentions[run[-1]].end : mentions[k].start]):
+            run.append(k)
+            continue
+        for i, m in enumerate(run):
+            starts[m] = run[i:]
+            ends[m] = run[: i + 1]
+        run = [k] if k is not None and mentions[k].label == "ORG" else []
+    return starts, ends
+
+
 def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) -> list[dict]:
     """Relations among ``mentions`` (objects with label/start/end/text) sentence by sentence.
 
     Returns dicts ``{type, head, tail, evidence, confidence, method, head_i, tail_i}`` where
     ``head_i``/``tail_i`` index into ``mentions`` (the pipeline drops them from the public output).
+    A relation whose end is a coordinated list ("A为B、C等企业配套", "B、C均向A供货") holds for each member.
     """
     out: list[dict] = []
     seen: set[tuple[str, int, int]] = set()
+
+    def emit(rtype: str, h: int, t: int, evidence: str, conf: float) -> None:
+        key = (rtype, *sorted((h, t))) if rtype == "COOPERATES_WITH" else (rtype, h, t)  # cooperation has no direction
+        if h != t and key not in seen:
+            seen.add(key)
+            out.append(_rel(rtype, mentions, h, t, evidence, conf))
+
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
     si = 0
     for s_start, s_end in sentences:
@@ -90,6 +136,7 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
         evidence = text[s_start:s_end].strip()
         # A short name declared in brackets right after its full name neither blocks nor starts pairs.
         in_sent = [k for k in in_sent if not _DECL_BEFORE.search(text[max(0, mentions[k].start - 8) : mentions[k].start])]
+        tail_lists, head_lists = _list_groups(text, mentions, in_sent)
         for a_pos, a in enumerate(in_sent):
             ma = mentions[a]
             for b in in_sent[a_pos + 1 : a_pos + 4]:
@@ -101,23 +148,42 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                                   if ma.end <= mentions[k].start and mentions[k].end <= mb.start)
                 mid = _DECL_SPAN.sub("", text[ma.end : mb.start], count=1)
                 after = text[mb.end : min(s_end, mb.end + 40)]
+                tails = tail_lists.get(b, [b])
+                afters = [(after, [b])]
+                if len(tails) > 1:
+                    last = mentions[tails[-1]].end
+                    afters.insert(0, (_AFTER_LIST.sub("", text[last : min(s_end, last + 40)], count=1), tails))
+                else:
+                    afters[0] = (_AFTER_LIST.sub("", after, count=1), [b])
+                heads = head_lists.get(a, [a])
                 for rule in rules:
                     if rule.head == "ORG" and org_between:
                         continue
-                    if not rule.mid.search(mid) or (rule.after is not None and not rule.after.search(after)):
+                    if not rule.mid.search(mid):
                         continue
-                    h, t = (b, a) if rule.swap else (a, b)
-                    key = (rule.type, h, t)
-                    if key not in seen:
-                        seen.add(key)
-                        out.append(_rel(rule.type, mentions, h, t, evidence, rule.confidence))
+                    hit = next((grp for aft, grp in afters if rule.after is None or rule.after.search(aft)), None)
+                    if hit is None:
+                        continue
+                    for x in heads:
+                        for y in hit:
+                            h, t = (y, x) if rule.swap else (x, y)
+                            emit(rule.type, h, t, evidence, rule.confidence)
+                    if rule.type == "COOPERATES_WITH":  # partners listed together cooperate with each other too
+                        members = heads + hit
+                        for i, x in enumerate(members):
+                            for y in members[i + 1 :]:
+                                emit(rule.type, x, y, evidence, rule.confidence)
                     break
                 # 申请人：A … CN…  (the applicant field form of patent records)
                 if ma.label == "ORG" and mb.label == "PATENT" and _APPLICANT_LEAD.search(text[s_start : ma.start]):
-                    key = ("APPLICANT_OF", a, b)
-                    if key not in seen:
-                        seen.add(key)
-                        out.append(_rel("APPLICANT_OF", mentions, a, b, evidence, 0.8))
+                    emit("APPLICANT_OF", a, b, evidence, 0.8)
+        # "A将专利许可给B，双方还共建了联合实验室": 双方 = the sentence's two organisations.
+        both = _BOTH_SIDES.search(text, s_start, s_end)
+        if both:
+            before = [k for k in in_sent if mentions[k].label == "ORG" and mentions[k].end <= both.start()]
+            if len({mentions[k].text for k in before}) == 2:
+                emit("COOPERATES_WITH", before[0], next(k for k in before if mentions[k].text != mentions[before[0]].text),
+                     evidence, 0.8)
     return out
 
 

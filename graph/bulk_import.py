@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.bulk_manifest import read_manifest
 from graph.errors import ConfigError, InputError, ServerError
 from graph.server import LAUNCHER_DIR, launcher_built, recorded_pid
 from graph.settings import Settings
@@ -85,8 +86,6 @@ def import_bulk(settings: Settings, bulk_dir: Path | str, *, overwrite: bool = F
     is lost); without it the importer refuses a non-empty database. Raises ServerError with the
     importer's own message when it fails.
     """
-    from loaders.bulk_export import read_manifest  # pure module; kept local so graph stays importable alone
-
     if not settings.local:
         raise ConfigError(
             f"NEO4J_URI is set ({settings.uri}); import-bulk builds the local store offline. For a remote "

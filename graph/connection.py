@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph.errors import ConnectionFailed
 from graph.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def make_driver(settings: Settings) -> neo4j.Driver:
@@ -14,6 +18,8 @@ def make_driver(settings: Settings) -> neo4j.Driver:
 
     Build it once at the edge (CLI entry, ``st.cache_resource``, a test fixture) and pass it in.
     """
+    log.info("driver for %s (user %s, %s)", settings.uri, settings.user,
+             "password set" if settings.auth else "no auth")
     return neo4j.GraphDatabase.driver(
         settings.uri,
         auth=settings.auth,
@@ -32,6 +38,7 @@ def check_connection(driver: neo4j.Driver, settings: Settings) -> str:
             database_=settings.database,
             routing_=neo4j.RoutingControl.READ,
         )
+        log.info("connected to Neo4j %s at %s, database %s", records[0]["v"], settings.uri, settings.database)
         return records[0]["v"]
     except AuthError as e:
         raise ConnectionFailed(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import neo4j
 from neo4j.exceptions import Neo4jError
 
+from graph.derive_programme import PROGRAMME_DERIVATIONS
 from graph.errors import WriteError
 
 # name -> Cypher; $batch is the rows per inner transaction.
@@ -74,28 +75,65 @@ DERIVATIONS: dict[str, str] = {
         "WHERE r.method = 'declared' AND NOT 'declared' IN coalesce(r.methods, []) "
         "CALL (r) { SET r.methods = coalesce(r.methods, []) + 'declared' } IN TRANSACTIONS OF $batch ROWS"
     ),
-    # Patent -> ChainNode by IPC string prefix (index seek on IPC.code STARTS WITH). One edge per
-    # pair; a later method never lowers confidence; 'methods' collects every method (CONTRACTS.md).
+    # Patent -> ChainNode by IPC group (chain files list groups/subgroups; bare subclasses are scope, not
+    # prefixes). One edge per pair; the confidence is chain placement's for IPC-only evidence
+    # (graph.placement_store.IPC_DERIVATION: a group only one node lists vs a shared one), set
+    # exactly on edges this derivation owns (method ipc_prefix) and never lowering another method's.
+    # Skipped: patents evidence combination has placed (`chainkg extract` stamps placement_rules and
+    # owns them), pairs a planner removed (PLACEMENT_REJECTED), titles with an exclusion term of the node.
     "maps_to_ipc_prefix": (
         "MATCH (n:ChainNode) UNWIND coalesce(n.ipc_prefixes, []) AS pre "
+        "WITH n, pre, COUNT { MATCH (m:ChainNode) WHERE pre IN coalesce(m.ipc_prefixes, []) } AS owners "
         "MATCH (i:IPC) WHERE i.code STARTS WITH pre "
         "MATCH (p:Patent)-[:CLASSIFIED_AS]->(i) "
-        "WITH n, p, min(i.code) AS ev "
-        "CALL (n, p, ev) { "
+        "WHERE p.placement_rules IS NULL AND NOT (p)-[:PLACEMENT_REJECTED]->(n) "
+        "  AND NONE(x IN coalesce(n.exclude_terms, []) WHERE coalesce(p.title, '') CONTAINS x) "
+        "WITH n, p, min(i.code) AS ev, min(owners) AS owners "
+        "WITH n, p, ev, CASE WHEN owners <= 1 THEN $ipc_unique ELSE $ipc_shared END AS conf, "
+        "     CASE WHEN owners <= 1 THEN $rule_unique ELSE $rule_shared END AS rule "
+        "CALL (n, p, ev, conf, rule) { "
         "  MERGE (p)-[r:MAPS_TO]->(n) "
         # Skip edges the SET below would leave unchanged (a re-load rewrote every MAPS_TO otherwise).
-        "  WITH r, ev WHERE r.ipc IS NULL OR r.ipc <> ev OR coalesce(r.confidence, 0.0) < 0.9 "
+        "  WITH r, ev, conf, rule WHERE r.ipc IS NULL OR r.ipc <> ev OR r.confidence IS NULL "
+        "    OR (r.method = 'ipc_prefix' AND (r.confidence <> conf OR coalesce(r.rule, '') <> rule)) "
+        "    OR (r.method <> 'ipc_prefix' AND r.confidence < conf) "
         "    OR r.method IS NULL OR r.source IS NULL OR r.evidence IS NULL "
         "    OR NOT 'ipc_prefix' IN coalesce(r.methods, []) "
-        "  SET r.confidence = CASE WHEN coalesce(r.confidence, 0.0) < 0.9 THEN 0.9 ELSE r.confidence END, "
+        "  SET r.confidence = CASE WHEN r.method IS NULL OR r.method = 'ipc_prefix' OR r.confidence IS NULL "
+        "                          OR r.confidence < conf THEN conf ELSE r.confidence END, "
+        "      r.rule = CASE WHEN r.method IS NULL OR r.method = 'ipc_prefix' THEN rule ELSE r.rule END, "
+        "      r.evidence = CASE WHEN r.evidence IS NULL OR r.method IS NULL OR r.method = 'ipc_prefix' "
+        "                   THEN 'IPC ' + ev + '; rule ' + rule ELSE r.evidence END, "
         "      r.method = coalesce(r.method, 'ipc_prefix'), "
         "      r.methods = CASE WHEN 'ipc_prefix' IN coalesce(r.methods, []) THEN r.methods "
         "                  ELSE coalesce(r.methods, []) + 'ipc_prefix' END, "
-        "      r.source = coalesce(r.source, 'ipc_prefix'), "
-        "      r.evidence = coalesce(r.evidence, 'IPC ' + ev), r.ipc = ev "
+        "      r.source = coalesce(r.source, 'ipc_prefix'), r.ipc = ev "
         "} IN TRANSACTIONS OF $batch ROWS"
     ),
+    # An IPC-only edge whose node no longer lists a group covering any of the patent's codes (a chain
+    # file changed, e.g. the subclass C07C dropped from 化学原料药) is removed; so is one the node's
+    # exclusion terms now veto. Only edges no other method supports, of patents extraction has not placed.
+    "maps_to_ipc_prefix_stale": (
+        "MATCH (p:Patent)-[r:MAPS_TO]->(n:ChainNode) "
+        "WHERE r.method = 'ipc_prefix' AND coalesce(r.methods, ['ipc_prefix']) = ['ipc_prefix'] "
+        "  AND p.placement_rules IS NULL "
+        "  AND (NOT EXISTS { MATCH (p)-[:CLASSIFIED_AS]->(i:IPC) "
+        "                    WHERE any(pre IN coalesce(n.ipc_prefixes, []) WHERE i.code STARTS WITH pre) } "
+        "       OR any(x IN coalesce(n.exclude_terms, []) WHERE coalesce(p.title, '') CONTAINS x)) "
+        "CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS"
+    ),
 }
+
+# The programme's derivations (issue 14: achievement regions, licences under offers, event/cluster
+# regions, pledges by application number, tiers from awards) run after these, in the same loop.
+DERIVATIONS.update(PROGRAMME_DERIVATIONS)
+
+
+def _params() -> dict:
+    # chain placement decides what IPC-only evidence is worth (issue 18); unused keys are ignored
+    from graph.placement_store import IPC_DERIVATION
+
+    return dict(IPC_DERIVATION)
 
 
 def run_derivations(
@@ -114,7 +152,7 @@ def run_derivations(
     with driver.session(database=database) as session:
         for name in names:
             try:
-                summary = session.run(DERIVATIONS[name], batch=batch_size).consume()
+                summary = session.run(DERIVATIONS[name], batch=batch_size, **_params()).consume()
             except Neo4jError as e:
                 raise WriteError(f"derivation {name!r} failed ({e.code}: {e.message}); re-run `chainkg load` (it is idempotent)") from e
             c = summary.counters

@@ -36,15 +36,23 @@ def read_texts(driver: neo4j.Driver, label: str, database: str = "neo4j") -> Ite
             yield dict(rec)
 
 
+_DICTIONARY_QUERIES: dict[str, str] = {
+    "orgs": "MATCH (o:Organization) RETURN o.org_id AS org_id, o.name AS name, coalesce(o.aliases, []) AS aliases",
+    "nodes": "MATCH (n:ChainNode) RETURN n.node_id AS node_id, n.name AS name, coalesce(n.keywords, []) AS keywords, "
+    "coalesce(n.ipc_prefixes, []) AS ipc_prefixes, n.chain_id AS chain_id, "
+    "coalesce(n.context_terms, []) AS context_terms, coalesce(n.exclude_terms, []) AS exclude_terms, "
+    "coalesce(n.ipc_scope, []) AS ipc_scope, coalesce(n.chain_anchors, []) AS chain_anchors, "
+    "coalesce(n.chain_ipc_domain, []) AS chain_ipc_domain",
+    "regions": "MATCH (r:Region) WHERE r.name IS NOT NULL RETURN r.code AS code, r.name AS name",
+    "tech": "MATCH (t:Technology) RETURN t.term AS term",
+}
+
+
 def read_dictionary_rows(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, list[dict[str, Any]]]:
-    """Organisations (id, name, aliases), chain nodes (id, name, keywords, IPC prefixes), regions, technologies."""
-    queries = {
-        "orgs": "MATCH (o:Organization) RETURN o.org_id AS org_id, o.name AS name, coalesce(o.aliases, []) AS aliases",
-        "nodes": "MATCH (n:ChainNode) RETURN n.node_id AS node_id, n.name AS name, coalesce(n.keywords, []) AS keywords, "
-        "coalesce(n.ipc_prefixes, []) AS ipc_prefixes, n.chain_id AS chain_id",
-        "regions": "MATCH (r:Region) WHERE r.name IS NOT NULL RETURN r.code AS code, r.name AS name",
-        "tech": "MATCH (t:Technology) RETURN t.term AS term",
-    }
+    """Organisations (id, name, aliases), chain nodes (id, name, keywords, IPC prefixes and the placement
+    fields of issue 18: context/exclude terms, IPC scope, the chain's anchors and IPC domain), regions,
+    technologies."""
+    queries = _DICTIONARY_QUERIES
     out: dict[str, list[dict[str, Any]]] = {}
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         for name, q in queries.items():
@@ -60,6 +68,30 @@ def read_org_patent_nodes(driver: neo4j.Driver, database: str = "neo4j") -> list
         "UNWIND ps AS p OPTIONAL MATCH (p)-[:MAPS_TO]->(n:ChainNode) "
         "WITH o, size(ps) AS total, n.node_id AS node_id, count(DISTINCT p) AS c WHERE node_id IS NOT NULL "
         "RETURN o.org_id AS org_id, total, collect({node_id: node_id, count: c}) AS nodes"
+    )
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return [dict(r) for r in session.run(query)]
+
+
+def read_chain_node_rows(driver: neo4j.Driver, database: str = "neo4j") -> list[dict[str, Any]]:
+    """Chain nodes with what chain placement reads (see :func:`read_dictionary_rows`)."""
+    query = _DICTIONARY_QUERIES["nodes"]
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return [dict(r) for r in session.run(query)]
+
+
+def read_org_patent_placements(driver: neo4j.Driver, database: str = "neo4j") -> list[dict[str, Any]]:
+    """Per organisation: its patent total and, per chain node, the confidences of its patents'
+    placements there (``{org_id, total, nodes: [{node_id, confidences}]}``); organisations without
+    placed patents come with an empty list (so their old patent-share placements can be pruned)."""
+    query = (
+        "MATCH (o:Organization)-[:APPLICANT_OF|HOLDS]->(p:Patent) "
+        "WITH o, collect(DISTINCT p) AS ps "
+        "UNWIND ps AS p OPTIONAL MATCH (p)-[r:MAPS_TO]->(n:ChainNode) "
+        "WITH o, size(ps) AS total, n.node_id AS node_id, p, max(r.confidence) AS c "
+        "WITH o, total, node_id, collect(c) AS cs "
+        "RETURN o.org_id AS org_id, total, "
+        "[x IN collect({node_id: node_id, confidences: cs}) WHERE x.node_id IS NOT NULL] AS nodes"
     )
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         return [dict(r) for r in session.run(query)]
@@ -98,6 +130,61 @@ def placement_merge_query(rel_type: str, start_label: str, end_label: str) -> st
         "r.confidence = CASE WHEN row.confidence > coalesce(r.confidence, 0.0) THEN row.confidence ELSE r.confidence END "
         "RETURN count(r) AS c"
     )
+
+
+#: Methods that automatic placement never overwrites or prunes: a planner's correction
+#: (graph.placement_store) and a placement declared in the loaded data.
+KEPT_METHODS = ("manual", "declared")
+#: Stamped on every patent the evidence-combination step has placed (graph/derive.py's IPC-group
+#: derivation leaves such patents to it, so `chainkg load` after `chainkg extract` changes nothing).
+PLACEMENT_RULES_VERSION = "evidence-v1"
+
+
+def placement_replace_query(rel_type: str, start_label: str) -> str:
+    """Replace a source's automatic placements onto ChainNodes by ``row.places``.
+
+    Per row ``{key, places: [{end, method, methods, confidence, evidence, rule, terms, ipc, source}]}``:
+    automatic edges of the source to nodes not in ``places`` are deleted (an earlier run's rules);
+    the placed pairs are written with exactly the new values (confidences are calibrated, so a new
+    one may be lower than an old one). Never touched: edges whose method or methods include
+    ``manual``/``declared``, and pairs with a stored ``PLACEMENT_REJECTED`` (a planner removed them).
+    Patents are stamped ``placement_rules``.
+    """
+    check_rel_type(rel_type)
+    check_rel_type("PLACEMENT_REJECTED")
+    check_label(start_label)
+    sk = check_property(key_of(start_label))
+    stamp = "SET a.placement_rules = row.version WITH a, row " if start_label == "Patent" else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{start_label} {{{sk}: row.key}}) {stamp}"
+        "CALL (a, row) { "
+        f"  MATCH (a)-[old:{rel_type}]->(x:ChainNode) "
+        "  WHERE NOT x.node_id IN [pl IN row.places | pl.end] "
+        "    AND NOT coalesce(old.method, '') IN row.kept "
+        "    AND NONE(m IN coalesce(old.methods, []) WHERE m IN row.kept) "
+        "  DELETE old "
+        "} "
+        "WITH a, row UNWIND row.places AS pl "
+        "MATCH (b:ChainNode {node_id: pl.end}) "
+        "WHERE NOT (a)-[:PLACEMENT_REJECTED]->(b) "
+        f"MERGE (a)-[r:{rel_type}]->(b) "
+        "WITH r, pl, row WHERE NOT coalesce(r.method, '') IN row.kept AND NONE(m IN coalesce(r.methods, []) WHERE m IN row.kept) "
+        "SET r.method = pl.method, r.methods = pl.methods, r.confidence = pl.confidence, r.evidence = pl.evidence, "
+        "r.rule = pl.rule, r.terms = pl.terms, r.ipc = pl.ipc, r.source = pl.source "
+        "RETURN count(r) AS c"
+    )
+
+
+def replace_placements(
+    driver: neo4j.Driver, rel_type: str, start_label: str, rows: Iterable[dict[str, Any]], *,
+    database: str = "neo4j", batch_size: int = 500,
+) -> WriteResult:
+    """Rows ``{key, places: [...]}`` (see :func:`placement_replace_query`); ``written`` = edges set."""
+    query = placement_replace_query(rel_type, start_label)
+    kept = list(KEPT_METHODS)
+    # the kept methods and the rules version travel in each row (the chunk runner passes only $rows)
+    prepared = ({**r, "kept": kept, "version": PLACEMENT_RULES_VERSION} for r in rows)
+    return _run_chunks(driver, query, prepared, batch_size, database, None, f"{rel_type} placements")
 
 
 def text_relation_query(rel_type: str, start_label: str, end_label: str, merge_key: str | None = None) -> str:

@@ -11,6 +11,7 @@ import re
 import neo4j
 
 from graph.errors import SchemaError
+from graph.vocab import SUB_LABELS as VOCAB_SUB_LABELS
 
 #: Primary label -> key property (unique constraint on each).
 NODE_KEYS: dict[str, str] = {
@@ -28,16 +29,19 @@ NODE_KEYS: dict[str, str] = {
     "OpenLicenseOffer": "offer_id",
     "Technology": "term",  # extracted technology terms (extension, see docs/schema.md)
     "Mention": "mention_id",  # extracted mention with provenance (extension)
+    # programme (issue 14, docs/programme.md)
+    "Event": "event_id",  # 深度行 / 对接会 / 路演 / 揭榜
+    "Deal": "deal_id",  # a licence, transfer, equity, joint-development or service contract
+    "Pledge": "pledge_id",  # 专利权质押登记
+    "Cluster": "cluster_id",  # 中小企业特色产业集群 / 园区
+    "TierAward": "award_id",  # one 专精特新 / 小巨人 / 单项冠军 title of one organisation in one year
+    "Person": "person_id",  # 技术经理人
 }
 
-#: Secondary labels that refine a primary one (no constraint of their own).
-SUB_LABELS: dict[str, str] = {
-    "Company": "Organization",
-    "University": "Organization",
-    "Institute": "Organization",
-    "Government": "Organization",
-    "Challenge": "Demand",  # 揭榜挂帅
-}
+#: Secondary labels that refine a primary one (no constraint of their own): Company, University,
+#: Institute, Government, ServiceBody (kind 'service', issue 14) refine Organization; Challenge
+#: (揭榜挂帅) refines Demand. One mapping, kept in graph/vocab.py with the kind values that set them.
+SUB_LABELS: dict[str, str] = dict(VOCAB_SUB_LABELS)
 
 ALLOWED_LABELS: frozenset[str] = frozenset(NODE_KEYS) | frozenset(SUB_LABELS)
 
@@ -48,6 +52,11 @@ REL_TYPES: frozenset[str] = frozenset(
         "ASSIGNOR", "ASSIGNEE", "ASSIGNED_TO", "OFFERED", "LOCATED_IN", "IN_INDUSTRY",
         "OWNS", "BACKED_BY", "POSTED", "RESPONDED", "ABOUT", "SUBSIDIARY_OF", "SUPPLIES",
         "COOPERATES_WITH", "PARENT", "PART_OF", "MENTIONS", "REFERS_TO", "MENTIONS_TECH",
+        "PLACEMENT_REJECTED",  # a planner removed an automatic chain placement (graph/placement_store.py)
+        # programme (issue 14, docs/programme.md)
+        "EVALUATED", "ORGANISED", "ON_CHAIN", "ATTENDED", "PRESENTED", "PARTY_TO", "FROM_EVENT", "ANSWERS",
+        "USES", "COVERS", "RECORDED_AS", "AWARDED", "WON", "SERVES", "SERVES_REGION", "WORKS_FOR", "PLEDGOR",
+        "PLEDGEE", "UNDER", "MEMBER_OF",
     }
 )
 
@@ -91,6 +100,12 @@ _RANGE_INDEXES: list[tuple[str, str]] = [
     ("License", "date"), ("License", "type"), ("Transfer", "date"),
     ("Achievement", "trl"), ("Demand", "kind"), ("Demand", "deadline"),
     ("Region", "name"), ("IPC", "level"),
+    # programme (issue 14): the filters of achievements / events / programme_measures / patent_history
+    ("Achievement", "field"), ("Achievement", "region_code"), ("Achievement", "year"), ("Achievement", "mrl"),
+    ("Event", "date"), ("Event", "kind"), ("Event", "region_code"),
+    ("Deal", "date"), ("Deal", "kind"),
+    ("Pledge", "registered"), ("Pledge", "status"),
+    ("TierAward", "year"), ("Cluster", "region_code"), ("Person", "name"),
 ]
 _REL_INDEXES: list[tuple[str, str]] = [("LICENSED_TO", "license_id"), ("ASSIGNED_TO", "transfer_id")]
 _FULLTEXT: list[tuple[str, str, list[str]]] = [

@@ -6,20 +6,54 @@ so the JVM is started with plain ``java -cp`` and the PID we record is Neo4j's o
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import ServerAlreadyRunning, ServerError
-from graph.settings import Settings
+from graph.settings import Settings, ensure_password_file
 
-LAUNCHER_DIR = Path(os.environ.get("CHAINKG_LAUNCHER_DIR", Path(__file__).resolve().parent / "launcher"))
+log = logging.getLogger(__name__)
+LAUNCHER_SOURCES = Path(__file__).resolve().parent / "launcher"
+
+
+def _cache_home() -> Path:
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def resolve_launcher_dir() -> Path:
+    """Where the launcher is built: CHAINKG_LAUNCHER_DIR, the source folder in a checkout, or a user cache.
+
+    An installed wheel ships only the launcher's sources (pom.xml + Launcher.java) inside the package;
+    site-packages may be read-only and is replaced on upgrade, so the build goes to
+    ``~/.cache/chainkg/launcher-<hash of the sources>`` and happens once, on the first start.
+    """
+    if os.environ.get("CHAINKG_LAUNCHER_DIR"):
+        return Path(os.environ["CHAINKG_LAUNCHER_DIR"])
+    src = LAUNCHER_SOURCES
+    if (src / "target" / "lib").is_dir() or (src.parent.parent / "pyproject.toml").exists():
+        return src  # a source checkout builds in place (make setup)
+    digest = hashlib.sha256()
+    for f in (src / "pom.xml", src / "src" / "main" / "java" / "chainkg" / "Launcher.java"):
+        try:
+            digest.update(f.read_bytes())
+        except OSError:
+            pass
+    return _cache_home() / "chainkg" / f"launcher-{digest.hexdigest()[:12]}"
+
+
+LAUNCHER_DIR = resolve_launcher_dir()
 MAIN_CLASS = "chainkg.Launcher"
 _JVM_OPENS = [
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -41,15 +75,43 @@ class ServerStatus:
     version: str | None
     store_bytes: int
     home: Path
+    stale_pid_file: bool = False  # a PID file whose process is gone (crash or kill -9)
+
+    @property
+    def exit_code(self) -> int:
+        """LSB init-script convention: 0 running, 1 dead but PID file left, 3 not running."""
+        if self.running:
+            return 0
+        return 1 if self.stale_pid_file else 3
 
 
 def _jar_dir() -> Path:
     return LAUNCHER_DIR / "target"
 
 
+JAR_NAME = "chainkg-neo4j-launcher-1.0.jar"
+_STAMP = "sources.sha256"  # in target/: the hash of the sources the jar was built from
+
+
 def launcher_built() -> bool:
-    """True when the launcher jar and the Neo4j jars are present."""
-    return (_jar_dir() / "chainkg-neo4j-launcher-1.0.jar").exists() and (_jar_dir() / "lib").is_dir()
+    """True when the launcher jar and the Neo4j jars are present (possibly from older sources)."""
+    return (_jar_dir() / JAR_NAME).exists() and (_jar_dir() / "lib").is_dir()
+
+
+def sources_digest() -> str:
+    """SHA-256 of the launcher's sources (pom.xml + Launcher.java) as shipped with this chainkg."""
+    digest = hashlib.sha256()
+    for f in (LAUNCHER_SOURCES / "pom.xml", LAUNCHER_SOURCES / "src" / "main" / "java" / "chainkg" / "Launcher.java"):
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def launcher_up_to_date() -> bool:
+    """Built, and from the current sources (a changed Launcher.java is rebuilt on the next start)."""
+    try:
+        return launcher_built() and (_jar_dir() / _STAMP).read_text().strip() == sources_digest()
+    except OSError:
+        return False
 
 
 def _require(tool: str, hint: str) -> str:
@@ -59,17 +121,65 @@ def _require(tool: str, hint: str) -> str:
     return path
 
 
+def _install_build(built: Path) -> None:
+    """Move a finished build into target/ without disturbing servers running from the old jars.
+
+    The launcher jar is replaced with a rename (a running JVM keeps its open inode); Neo4j jars are only
+    added, never removed or rewritten, since a running JVM opens some of them lazily by path.
+    """
+    target = _jar_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    lib = target / "lib"
+    if not lib.is_dir():
+        os.replace(built / "lib", lib)
+    else:
+        for jar in (built / "lib").iterdir():
+            if not (lib / jar.name).exists():
+                os.replace(jar, lib / jar.name)
+    os.replace(built / JAR_NAME, target / JAR_NAME)
+    tmp = target / (_STAMP + ".tmp")
+    tmp.write_text(sources_digest() + "\n")
+    os.replace(tmp, target / _STAMP)
+
+
 def build_launcher(attempts: int = 3, quiet: bool = True) -> None:
-    """Build the launcher with Maven (downloads the Neo4j jars once), retrying bursts of HTTP 429."""
-    if launcher_built():
+    """Build the launcher with Maven (downloads the Neo4j jars once), retrying bursts of HTTP 429.
+
+    Builds in a scratch folder from the shipped sources and then swaps the result in, so servers that
+    other people run from the same folder keep working; concurrent builds wait for each other.
+    """
+    if launcher_up_to_date():
         return
     _require("java", "install a Java 17 JDK (Debian: apt-get install openjdk-17-jdk-headless)")
     mvn = _require("mvn", "install Maven 3.8+ (Debian: apt-get install maven)")
+    if not (LAUNCHER_SOURCES / "pom.xml").exists():
+        raise ServerError(f"the launcher sources are missing from {LAUNCHER_SOURCES}; reinstall chainkg")
+    import fcntl
+
+    _jar_dir().mkdir(parents=True, exist_ok=True)
+    with open(_jar_dir() / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building the same launcher
+        if launcher_up_to_date():
+            return
+        scratch = _jar_dir() / f".build-{os.getpid()}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
+        try:
+            shutil.copy2(LAUNCHER_SOURCES / "pom.xml", scratch / "pom.xml")
+            shutil.copytree(LAUNCHER_SOURCES / "src", scratch / "src")
+            _run_maven(mvn, scratch, attempts, quiet)
+            _install_build(scratch / "target")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_maven(mvn: str, folder: Path, attempts: int, quiet: bool) -> None:
     last = ""
+    log.info("building the Neo4j launcher in %s (mvn package)", folder)
     for attempt in range(1, attempts + 1):
         cmd = [mvn, "-B", *(["-q"] if quiet else []), *_MAVEN_RETRY, "package"]
-        proc = subprocess.run(cmd, cwd=LAUNCHER_DIR, capture_output=True, text=True)
-        if proc.returncode == 0 and launcher_built():
+        proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True)
+        if proc.returncode == 0 and (folder / "target" / JAR_NAME).exists() and (folder / "target" / "lib").is_dir():
             return
         last = (proc.stdout + proc.stderr)[-2000:]
         if "429" in last or "Could not transfer" in last or "Connection" in last:
@@ -81,7 +191,7 @@ def build_launcher(attempts: int = 3, quiet: bool = True) -> None:
             "Maven Central could not be reached to fetch org.neo4j:neo4j (tried "
             f"{attempts} times); check the network or a Maven mirror in ~/.m2/settings.xml, then run `make setup` again"
         )
-    raise ServerError(f"building the Neo4j launcher failed (mvn package in {LAUNCHER_DIR}): {last.strip()[-600:]}")
+    raise ServerError(f"building the Neo4j launcher failed (mvn package in {folder}): {last.strip()[-600:]}")
 
 
 def _pid_file(settings: Settings) -> Path:
@@ -195,25 +305,34 @@ def start(settings: Settings, timeout: float = 180.0) -> ServerStatus:
     if pid:
         raise ServerAlreadyRunning(f"the local Neo4j is already running (pid {pid}, {settings.uri})")
     java = _require("java", "install a Java 17 JDK (Debian: apt-get install openjdk-17-jdk-headless)")
-    if not launcher_built():
+    if not launcher_up_to_date():
         build_launcher()
     if port_in_use(settings.port):
         raise ServerError(
             f"port {settings.port} on 127.0.0.1 is already in use by another program; "
             "stop it or choose another port with CHAINKG_NEO4J_PORT"
         )
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings.neo4j_dir.mkdir(parents=True, exist_ok=True)
-    classpath = f"{_jar_dir() / 'chainkg-neo4j-launcher-1.0.jar'}:{_jar_dir() / 'lib'}/*"
+    # Auth is on by default: NEO4J_PASSWORD when set, else a random password generated once into
+    # $CHAINKG_HOME/neo4j-password (0600). The launcher gets it through its environment (readable
+    # only by the same user, like the file) and sets it on the neo4j user at every start.
+    password = settings.configured_password or ensure_password_file(settings.home)
+    classpath = f"{_jar_dir() / JAR_NAME}:{_jar_dir() / 'lib'}/*"
     cmd = [
         java, f"-Xms{settings.heap}", f"-Xmx{settings.heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
         *_JVM_OPENS, "-cp", classpath, MAIN_CLASS, str(settings.neo4j_dir), str(settings.port),
     ]
     env = dict(os.environ, CHAINKG_NEO4J_PAGECACHE_MB=str(settings.pagecache_mb),
-               CHAINKG_NEO4J_PASSWORD=settings.password, CHAINKG_NEO4J_DATABASE=settings.database)
-    log = open(_log_file(settings), "w")  # noqa: SIM115 - handed to the child process
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+               CHAINKG_NEO4J_PASSWORD=password, CHAINKG_NEO4J_DATABASE=settings.database)
+    log_fd = os.open(_log_file(settings), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(log_fd, 0o600)  # also for a log left by an older chainkg with the default mode
+    logf = os.fdopen(log_fd, "w")  # handed to the child process
+    log.info("starting Neo4j: home %s, port %s, heap %s, page cache %s MB, launcher %s",
+             settings.home, settings.port, settings.heap, settings.pagecache_mb, LAUNCHER_DIR)
+    proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=env, start_new_session=True)
-    log.close()
+    logf.close()
     _pid_file(settings).write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -287,5 +406,42 @@ def status(settings: Settings) -> ServerStatus:
     """Running or stopped, URI, server version (when it answers) and store size."""
     pid = recorded_pid(settings) if settings.local else None
     version = _bolt_ready(settings) if (pid or not settings.local) else None
+    stale = settings.local and not pid and _pid_file(settings).exists()
     return ServerStatus(bool(version) or bool(pid), settings.uri, pid, version,
-                        store_size(settings) if settings.local else 0, settings.home)
+                        store_size(settings) if settings.local else 0, settings.home, stale)
+
+
+def rotate_password(settings: Settings) -> None:
+    """Give the running local server a new random password and store it in CHAINKG_HOME (0600).
+
+    Only for the generated password: when NEO4J_PASSWORD is set, change it there instead.
+    """
+    import secrets
+
+    import neo4j
+
+    from graph.settings import password_file
+
+    if not settings.local or settings.configured_password:
+        raise ServerError("NEO4J_PASSWORD is set (or NEO4J_URI points elsewhere): change the password where it is "
+                          "configured; rotate-password manages only the generated local password")
+    if not recorded_pid(settings):
+        raise ServerError("the local Neo4j is not running; start it with `chainkg server start` first "
+                          f"(or, stopped: delete {password_file(settings.home)} and start again)")
+    old = settings.password
+    new = secrets.token_urlsafe(24)
+    path = password_file(settings.home)
+    tmp = path.with_name(path.name + ".new")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(new + "\n")
+    try:
+        with neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, old), connection_timeout=5) as drv:
+            with drv.session(database="system") as s:
+                s.run("ALTER CURRENT USER SET PASSWORD FROM $old TO $new", old=old, new=new).consume()
+    except Exception as e:  # noqa: BLE001 - the file is left unchanged; say why in one line
+        tmp.unlink(missing_ok=True)
+        raise ServerError(f"the server refused the password change ({e.__class__.__name__}); "
+                          "the old password still works") from e
+    os.replace(tmp, path)  # atomic: readers see the old or the new password, never half a file

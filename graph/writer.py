@@ -281,26 +281,6 @@ def write_relationships(
     return _run_chunks(driver, query, rows(), batch_size, database, on_chunk, f"{rel_type} relationships")
 
 
-def write_atomic(driver: neo4j.Driver, statements: list[tuple[str, dict[str, Any]]], database: str = "neo4j") -> None:
-    """Run several ``(cypher, params)`` statements in ONE transaction: all or nothing.
-
-    For small batches that must not be half-written (e.g. one uploaded file in the app). The texts
-    must come from builders in this package or :mod:`queries`, never from user input.
-    """
-
-    def work(tx: neo4j.ManagedTransaction) -> None:
-        for cypher, params in statements:
-            tx.run(cypher, params).consume()
-
-    try:
-        with driver.session(database=database) as session:
-            session.execute_write(work)
-    except DriverError as e:
-        raise ConnectionFailed(f"lost the connection to Neo4j during an atomic batch (rolled back): {e.__class__.__name__}") from e
-    except Neo4jError as e:
-        raise WriteError(f"atomic batch of {len(statements)} statements rolled back: {e.code}: {e.message}") from e
-
-
 def delete_nodes(
     driver: neo4j.Driver, label: str, keys: Iterable[Any], *, batch_size: int = DEFAULT_BATCH_SIZE, database: str = "neo4j"
 ) -> int:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from graph.bulk_manifest import FORMAT_VERSION, MANIFEST_NAME
 from graph.errors import InputError
 from graph.schema import NODE_KEYS, REL_TYPES, SUB_LABELS, check_property
 
@@ -31,7 +32,6 @@ from graph.schema import NODE_KEYS, REL_TYPES, SUB_LABELS, check_property
 ARRAY_DELIMITER = ";"
 #: Stands in for the delimiter inside a list element (fullwidth semicolon, common in Chinese text).
 _DELIMITER_STAND_IN = "\uff1b"
-FORMAT_VERSION = 1
 
 # Importer column types by Python value type (bool before int: bool is an int subclass;
 # datetime before date for the same reason).
@@ -94,6 +94,7 @@ class BulkManifest:
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     relationships: dict[str, dict[str, Any]] = field(default_factory=dict)
     duplicate_nodes: dict[str, int] = field(default_factory=dict)
+    duplicate_relationships: dict[str, int] = field(default_factory=dict)  # merged into one, as MERGE does
     dangling_relationships: dict[str, int] = field(default_factory=dict)
     altered_values: int = 0
     multiline: bool = False
@@ -117,6 +118,7 @@ class BulkManifest:
             "nodes": self.nodes,
             "relationships": self.relationships,
             "duplicate_nodes": self.duplicate_nodes,
+            "duplicate_relationships": self.duplicate_relationships,
             "dangling_relationships": self.dangling_relationships,
             "altered_values": self.altered_values,
             "node_count": self.node_count,
@@ -153,6 +155,9 @@ class BulkWriter:
         self._files: dict[str, _FileState] = {}
         self._seen: dict[str, set[str]] = {}
         self._expected: dict[str, set[str]] = {}  # keys promised by expect_node, not yet written
+        # Relationships already written, as 64-bit hashes of (group, start, end, merge value): the Bolt
+        # writer MERGEs, so a link two rows (or two files) both name exists once; ~60 bytes each.
+        self._rel_seen: set[int] = set()
         self.manifest = BulkManifest(self.out_dir, source=source)
 
     # -- nodes ------------------------------------------------------------------------------------
@@ -197,15 +202,26 @@ class BulkWriter:
     # -- relationships ----------------------------------------------------------------------------
     def add_relationship(
         self, rel_type: str, start_label: str, start: Any, end_label: str, end: Any,
-        props: Mapping[str, Any] | None = None,
+        props: Mapping[str, Any] | None = None, merge_key: str | None = None,
     ) -> bool:
-        """Add one relationship between two added nodes; returns False (and counts it) when an end is missing."""
+        """Add one relationship between two added nodes; returns False (and counts it) when an end is
+        missing or when the same relationship was added before.
+
+        Like the Bolt writer's ``MERGE (a)-[:TYPE]->(b)``, one relationship per type and pair of ends —
+        per value of ``props[merge_key]`` when a merge key is given (parallel licences); the first one's
+        properties are kept.
+        """
         if rel_type not in REL_TYPES:
             raise InputError(f"relationship type {rel_type!r} is not in the allow-list")
         group = f"{rel_type}__{start_label}__{end_label}"
         if not (self._known(start_label, start) and self._known(end_label, end)):
             self.manifest.dangling_relationships[group] = self.manifest.dangling_relationships.get(group, 0) + 1
             return False
+        identity = hash((group, str(start), str(end), (props or {}).get(merge_key) if merge_key else None))
+        if identity in self._rel_seen:
+            self.manifest.duplicate_relationships[group] = self.manifest.duplicate_relationships.get(group, 0) + 1
+            return False
+        self._rel_seen.add(identity)
         state = self._open(
             f"relationships/{group}", [f":START_ID({start_label})", f":END_ID({end_label})", ":TYPE"],
             group=("rel", group),
@@ -280,23 +296,10 @@ class BulkWriter:
             (self.manifest.nodes if kind == "nodes" else self.manifest.relationships)[name] = info
         self._files.clear()
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        (self.out_dir / "manifest.json").write_text(
+        (self.out_dir / MANIFEST_NAME).write_text(
             json.dumps(self.manifest.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         # A picocli @-file: `neo4j-admin database import full @import.args neo4j`, run from out_dir.
         (self.out_dir / "import.args").write_text("\n".join(self.manifest.import_arguments()) + "\n", encoding="utf-8")
         return self.manifest
 
-
-def read_manifest(out_dir: Path | str) -> dict[str, Any]:
-    """Load an export's ``manifest.json``; raise InputError when the directory holds no export."""
-    path = Path(out_dir) / "manifest.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(f"{path} not found; create the bulk files first with `chainkg export-bulk {out_dir}`") from e
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path} is not valid JSON ({e}); run `chainkg export-bulk` again") from e
-    if data.get("format_version") != FORMAT_VERSION:
-        raise InputError(f"{path} has format_version {data.get('format_version')}, expected {FORMAT_VERSION}; re-export")
-    return data

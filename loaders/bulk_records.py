@@ -3,7 +3,9 @@
 The bulk path's reading side goes through the same modules as ``chainkg load``: the readers
 (:func:`loaders.readers.open_table`, :func:`~loaders.readers.read_chain_yaml`), header mapping
 (:mod:`loaders.headers`), the row validators (:mod:`loaders.validate`, which normalise every value)
-and organisation resolution (:class:`loaders.resolve.OrgResolver`). Instead of writing over Bolt it
+and organisation resolution (:class:`loaders.resolve.OrgResolver`); what each record becomes in the
+graph comes from :mod:`loaders.mapping`, as for ``chainkg load``, and every file kind of
+:data:`loaders.mapping.FILE_ORDER` is read. Instead of writing over Bolt it
 hands nodes and relationships to a :class:`loaders.bulk_export.BulkWriter`, then adds in Python what
 the Bolt load's derivations (:mod:`graph.derive`) add in Cypher, so an imported store matches a
 loaded one: default tier, province/city codes, ``LOCATED_IN``, ``LICENSED_TO`` / ``ASSIGNED_TO``
@@ -12,30 +14,31 @@ shortcuts, ``HOLDS`` moved to the assignee of a patent's latest transfer, ``meth
 ``chainkg load-reference``; run the derivations after loading those.)
 
 Memory: organisations are kept until the end (their aliases grow as references resolve), plus one
-key set per label, the holders of transferred patents and the citation pairs — not the rows.
+key set per label, one 64-bit hash per relationship (the writer keeps each relationship once, as
+the Bolt writer's MERGE does), the holders of transferred patents and the citation pairs — not the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.errors import ChainKGError, InputError
+from graph.placement_store import IPC_DERIVATION  # the values graph/derive.py uses
 from loaders import normalise as N
 from loaders.bulk_export import BulkManifest, BulkWriter
-from loaders.headers import FILE_SPECS, map_headers
-from loaders.pipeline import find_source_files
+from loaders.bulk_programme import ProgrammeBulk
+from loaders.headers import map_headers
+from loaders.mapping import GraphWrites, chain_prefixes, chain_writes, ipc_writes, org_node, region_writes
+from loaders.pipeline import check_header, find_source_files
 from loaders.readers import open_table, read_chain_yaml
-from loaders.reference import region_records
-from loaders.resolve import OrgResolver, org_node_props
+from loaders.resolve import OrgResolver
 from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Record, Reject, RowContext, RowRejected
-
-_KIND_LABEL = {"company": "Company", "university": "University", "institute": "Institute", "government": "Government"}
 
 
 @dataclass
@@ -64,14 +67,17 @@ class _BulkLoad:
     def __init__(self, src: Path, writer: BulkWriter, report: ExportReport) -> None:
         self.src, self.w, self.report = src, writer, report
         self.resolver = OrgResolver()  # offline: nothing is known before this load
+        self.programme = ProgrammeBulk(find_source_files(src)[1])  # graph/derive_programme.py's rules, in Python
         self.org_props: dict[str, dict[str, Any]] = {}  # declared organisations, merged like SET n += props
         self.used_orgs: set[str] = set()  # organisations some written relationship refers to
         self.prefixes: list[tuple[str, str]] = []  # (IPC string prefix, chain node id)
+        self.node_exclude: dict[str, tuple[str, ...]] = {}  # chain node id -> exclusion terms (issue 18)
+        self._prefix_owners: Counter[str] | None = None  # prefix -> how many nodes list it
         self._by_subclass: dict[str, list[tuple[str, str]]] | None = None  # prefixes grouped by their first 4 chars
         self.transferred: set[str] = set()  # pub_nos named in transfers.* (their HOLDS wait for the transfers)
         self.pending_holds: dict[str, list[str]] = defaultdict(list)  # pub_no -> holders from patents.*
         self.latest_transfer: dict[str, tuple[Any, str, str, str]] = {}  # pub_no -> (date, id, assignor, assignee)
-        self.deferred: list[Link] = []  # citations: the cited patent may come later in the file
+        self.deferred: list[Link] = []  # links within one file (citations): their end may come later in it
         self.licenses: dict[str, dict[str, Any]] = {}
 
     # -- writing helpers ------------------------------------------------------------------------
@@ -80,16 +86,20 @@ class _BulkLoad:
             if label == "Organization":
                 self.used_orgs.add(key)
                 self.w.expect_node("Organization", key)  # written at the end, with final aliases
-        self.w.add_relationship(lk.rel_type, lk.start_label, lk.start, lk.end_label, lk.end, lk.props)
+        self.w.add_relationship(lk.rel_type, lk.start_label, lk.start, lk.end_label, lk.end, lk.props, lk.merge_key)
 
-    def ipc(self, code: str) -> None:
-        if self.w.has_node("IPC", code):
-            return
-        parsed = N.parse_ipc(code)
-        self.w.add_node("IPC", {"code": parsed.code, "level": parsed.level})
-        if parsed.parents:
-            self.ipc(parsed.parents[0])
-            self.w.add_relationship("PARENT", "IPC", parsed.code, "IPC", parsed.parents[0])
+    def write(self, writes: GraphWrites) -> None:
+        """Add mapped nodes (with the IPC nodes they need), then their links."""
+        if writes.ipc_codes:
+            self.ipc(writes.ipc_codes)
+        for n in writes.nodes:
+            self.w.add_node(n.label, n.props, n.extra_labels)
+        for lk in writes.links:
+            self.link(lk)
+
+    def ipc(self, codes: list[str]) -> None:
+        """IPC nodes with their ancestors and PARENT edges, for codes not added yet."""
+        self.write(ipc_writes(codes, lambda code: self.w.has_node("IPC", code)))
 
     # -- chains and regions ---------------------------------------------------------------------
     def chains(self, paths: list[Path]) -> None:
@@ -97,45 +107,26 @@ class _BulkLoad:
             self.report.files_read.append(f"chains/{path.name}")
             try:
                 spec = read_chain_yaml(path)
-                prefixes = {n.node_id: list(dict.fromkeys(N.normalise_ipc_prefix(raw) for raw in n.ipc))
-                            for n in spec.nodes}
-            except (ChainKGError, ValueError) as e:
+            except ChainKGError as e:
                 self.report.fatal.append(f"chains/{path.name}: {e}")
                 continue
-            self.w.add_node("Chain", {"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
-                                      "source": spec.source})
-            for n in spec.nodes:
-                self.w.add_node("ChainNode", {
-                    "node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
-                    "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
-                    "description": n.description})
-                self.w.add_relationship("HAS_NODE", "Chain", spec.chain_id, "ChainNode", n.node_id)
-                for prefix, code in prefixes[n.node_id]:
-                    self.ipc(code)
-                    self.w.add_relationship("COVERS_IPC", "ChainNode", n.node_id, "IPC", code,
-                                            {"source": spec.source, "prefix": prefix})
-                    self.prefixes.append((prefix, n.node_id))
-            for n in spec.nodes:
-                for up in n.upstream:
-                    self.w.add_relationship("UPSTREAM_OF", "ChainNode", up, "ChainNode", n.node_id)
+            try:
+                prefixes = chain_prefixes(spec, f"chains/{path.name}")
+            except ChainKGError as e:
+                self.report.fatal.append(str(e))  # names the file and the node
+                continue
+            self.write(chain_writes(spec, prefixes))
+            self.prefixes += [(prefix, node_id) for node_id, pairs in prefixes.items() for prefix, _ in pairs]
+            self.node_exclude.update({n.node_id: n.exclude for n in spec.nodes})  # graph/derive.py skips these titles
 
     def regions(self) -> None:
-        nodes, rels = region_records()
-        for node in nodes:
-            self.w.add_node("Region", node)
-        for r in rels:
-            self.w.add_relationship("PART_OF", "Region", r["start"], "Region", r["end"])
+        self.write(region_writes())
 
     # -- tables ---------------------------------------------------------------------------------
     def rows(self, kind: str, path: Path) -> Iterator[Record]:
         """Valid records of one file (rejects go to the report), mapped exactly as ``chainkg load`` maps them."""
         table = open_table(path)
-        hmap = map_headers(kind, table.header)
-        spec = FILE_SPECS[kind]
-        missing = hmap.missing(spec)
-        if missing:
-            raise InputError(f"{path.name}: missing required column(s) {', '.join(missing)}; a {kind} file needs "
-                             f"{', '.join(spec.required)}; found: {', '.join(table.header)}")
+        hmap = check_header(kind, path, table.header)
         validator, key_name = VALIDATORS[kind], RECORD_KEYS[kind]
         json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
         first_line: dict[str, int] = {}
@@ -172,32 +163,37 @@ class _BulkLoad:
             self.report.fatal.append(str(e))
 
     def record(self, kind: str, file: str, rec: Record) -> None:
-        if rec.label == "Organization":
-            props = self.org_props.setdefault(rec.node["org_id"], {})
+        """Add one validated record of any file kind: its node, the IPC nodes it needs, its links."""
+        own_key = rec.node[RECORD_KEYS[kind]]
+        # References to other nodes of the file's own label (citations) may point further down the
+        # file: their links wait for finish(), where the writer counts the ones that still point nowhere.
+        missing = [r for r in rec.refs if (r.label != rec.label or r.key == own_key)
+                   and not self.w.has_node(r.label, r.key)]
+        required = next((r for r in missing if r.required), None)
+        if required:
+            self.report.rejects.append(Reject(file, rec.line, required.field, f"unknown {required.label} "
+                                              f"{required.key!r}: not in this load; add it to the source files"))
+            return
+        for r in missing:
+            if r.report:
+                self.report.rejects.append(Reject(file, rec.line, r.field,
+                                                  f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
+        gone = {(r.label, r.key) for r in missing}
+        links = [lk for lk in rec.links if (lk.end_label, lk.end) not in gone and (lk.start_label, lk.start) not in gone]
+        if rec.label == "Organization":  # written in finish(), once its aliases are final
+            props = self.org_props.setdefault(own_key, {})
             props.update({k: v for k, v in rec.node.items() if v is not None})
-            props["_extra"] = rec.extra_labels
-            links = rec.links
-        else:
-            missing = [r for r in rec.refs if r.label != "Patent" or kind != "patents"]
-            missing = [r for r in missing if not self.w.has_node(r.label, r.key)]
-            required = next((r for r in missing if r.required), None)
-            if required:
-                self.report.rejects.append(Reject(file, rec.line, required.field, f"unknown {required.label} "
-                                                  f"{required.key!r}: not in this load; add it to the source files"))
-                return
-            for r in missing:
-                if r.report:
-                    self.report.rejects.append(Reject(file, rec.line, r.field,
-                                                      f"unknown {r.label} {r.key!r}; link dropped, row loaded"))
-            gone = {(r.label, r.key) for r in missing}
-            links = [lk for lk in rec.links if (lk.end_label, lk.end) not in gone and (lk.start_label, lk.start) not in gone]
+            # sub-labels add up like the Bolt writer's SET n:Label (declared as a company, then as a service body)
+            props["_extra"] = tuple(dict.fromkeys((*props.get("_extra", ()), *rec.extra_labels)))
+        elif not (rec.merged and self.w.has_node(rec.label, own_key)):  # a row adding links to a node added before
+            self.programme.before(rec, self.org_props)
             self.w.add_node(rec.label, rec.node, rec.extra_labels)
-        for code in rec.ipc_codes:
-            self.ipc(code)
+        if rec.ipc_codes:
+            self.ipc(rec.ipc_codes)
         if rec.label == "Patent":
             self.patent_derived(rec)
         for lk in links:
-            if lk.rel_type == "CITES":
+            if (lk.end_label == rec.label and lk.end != own_key) or (lk.start_label == rec.label and lk.start != own_key):
                 self.deferred.append(lk)
             elif lk.rel_type == "HOLDS" and lk.end in self.transferred and rec.label == "Patent":
                 self.pending_holds[lk.end].append(lk.start)
@@ -208,6 +204,8 @@ class _BulkLoad:
                 self.link(lk)
         if rec.label in ("License", "Transfer"):
             self.event_derived(rec)
+        for lk in self.programme.after(rec):
+            self.link(lk)
 
     # -- derivations (graph/derive.py, in Python) -----------------------------------------------
     def _prefixes_for(self, code: str) -> list[tuple[str, str]]:
@@ -222,14 +220,26 @@ class _BulkLoad:
     def patent_derived(self, rec: Record) -> None:
         pub_no, codes = rec.node["pub_no"], rec.node.get("ipc") or []
         evidence: dict[str, str] = {}
+        matched: dict[str, set[str]] = defaultdict(set)  # node -> the prefixes its codes matched
         for code in codes:
             for prefix, node_id in self._prefixes_for(code):
                 if code.startswith(prefix):
                     evidence[node_id] = min(code, evidence.get(node_id, code))
+                    matched[node_id].add(prefix)
+        # As graph/derive.py's maps_to_ipc_prefix: chain placement's IPC-only confidence (a group one
+        # node lists vs a shared one), no edge when the title has an exclusion term of the node.
+        params, title = IPC_DERIVATION, rec.node.get("title") or ""
+        if self._prefix_owners is None:
+            self._prefix_owners = Counter(pre for pre, _ in set(self.prefixes))
         for node_id, ev in evidence.items():
+            if any(x in title for x in self.node_exclude.get(node_id, ())):
+                continue
+            unique = min(self._prefix_owners[pre] for pre in matched[node_id]) <= 1
+            conf, rule = ((params["ipc_unique"], params["rule_unique"]) if unique
+                          else (params["ipc_shared"], params["rule_shared"]))
             self.w.add_relationship("MAPS_TO", "Patent", pub_no, "ChainNode", node_id, {
-                "confidence": 0.9, "method": "ipc_prefix", "methods": ["ipc_prefix"], "source": "ipc_prefix",
-                "evidence": f"IPC {ev}", "ipc": ev})
+                "confidence": conf, "method": "ipc_prefix", "methods": ["ipc_prefix"], "source": "ipc_prefix",
+                "evidence": f"IPC {ev}; rule {rule}", "ipc": ev, "rule": rule})
 
     def event_derived(self, rec: Record) -> None:
         by_type = {lk.rel_type: lk for lk in rec.links}
@@ -237,12 +247,13 @@ class _BulkLoad:
         if rec.label == "License" and {"LICENSOR", "LICENSEE"} <= set(by_type):
             self.link(Link("LICENSED_TO", "Organization", by_type["LICENSOR"].start, "Organization",
                            by_type["LICENSEE"].end, {"license_id": node["license_id"], "date": node.get("date"),
-                                                     "type": node.get("type"), "pub_no": node.get("pub_no")}))
+                                                     "type": node.get("type"), "pub_no": node.get("pub_no")},
+                           "license_id"))  # one per licence, as graph/derive.py merges it
         if rec.label == "Transfer" and {"ASSIGNOR", "ASSIGNEE"} <= set(by_type):
             a, b = by_type["ASSIGNOR"].start, by_type["ASSIGNEE"].end
             self.link(Link("ASSIGNED_TO", "Organization", a, "Organization", b,
                            {"transfer_id": node["transfer_id"], "date": node.get("date"), "mode": node.get("mode"),
-                            "pub_no": node.get("pub_no")}))
+                            "pub_no": node.get("pub_no")}, "transfer_id"))
             pub = node["pub_no"]
             mine = (node.get("date") or dt.date.min, node["transfer_id"], a, b)
             best = self.latest_transfer.get(pub)
@@ -267,7 +278,7 @@ class _BulkLoad:
             return  # the transfers pass reports the problem
 
     def finish(self) -> None:
-        for lk in self.deferred:  # every patent is known now
+        for lk in self.deferred:  # every node of the file is known now
             self.link(lk)
         # HOLDS of transferred patents: the assignee of the latest transfer holds it; its assignor no longer does.
         for pub, holders in self.pending_holds.items():
@@ -278,11 +289,14 @@ class _BulkLoad:
         for pub, (_d, _id, _a, assignee) in self.latest_transfer.items():
             if assignee not in self.pending_holds.get(pub, []):
                 self.link(Link("HOLDS", "Organization", assignee, "Patent", pub))
+        for lk in self.programme.finish(self.org_props, lambda o: getattr(self.resolver.orgs.get(o), "kind", None)):
+            self.link(lk)
         for org_id in list(self.org_props) + [o for o in self.resolver.orgs if o in self.used_orgs
                                                and o not in self.org_props]:
             entry = self.resolver.orgs[org_id]
-            props = {**org_node_props(entry), **self.org_props.get(org_id, {})}
-            extra = props.pop("_extra", (_KIND_LABEL.get(entry.kind, "Company"),))
+            base = org_node(entry)
+            props = {**base.props, **self.org_props.get(org_id, {})}
+            extra = props.pop("_extra", base.extra_labels)
             aliases = sorted(entry.aliases)  # final: references may have added spellings
             props["aliases"], props["aliases_text"] = aliases, " ".join(aliases)
             if props.get("tier") is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from loaders.datadir import data_dir
 from loaders.pipeline import LoadReport, load_directory
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = data_dir() / "demo"  # the checkout's data/demo, or the installed copy (see loaders/datadir.py)
 
 
 def load_demo(driver: Any, database: str = "neo4j") -> LoadReport:

@@ -41,7 +41,8 @@ FILE_SPECS: dict[str, FileSpec] = {
          "kind", "status", "cites"),
     ),
     "licenses": FileSpec(
-        "licenses", ("pub_no", "licensor", "licensee"), ("license_id", "type", "date", "fee", "record_no")
+        "licenses", ("pub_no", "licensor", "licensee"),
+        ("license_id", "type", "date", "fee", "fee_wan", "record_no", "offer_id"),
     ),
     "transfers": FileSpec(
         "transfers", ("pub_no", "assignor", "assignee"), ("transfer_id", "date", "mode", "record_no")
@@ -50,10 +51,42 @@ FILE_SPECS: dict[str, FileSpec] = {
         "open_licenses", ("pub_no",), ("offer_id", "holder", "fee_terms", "declared", "field_of_use")
     ),
     "achievements": FileSpec(
-        "achievements", ("title", "description"), ("ach_id", "owner", "trl", "field", "patents", "transfer_modes")
+        "achievements", ("title", "description"),
+        ("ach_id", "owner", "trl", "field", "patents", "transfer_modes",
+         # programme fields (issue 14, docs/programme.md)
+         "level", "evaluator", "eval_method", "eval_date", "eval_result", "mrl", "self_declared", "fiscal_funded",
+         "funding_project", "open_to_sme", "year", "region"),
     ),
     "demands": FileSpec(
-        "demands", ("title", "description", "poster"), ("demand_id", "kind", "budget", "deadline", "responders")
+        "demands", ("title", "description", "poster"),
+        ("demand_id", "kind", "budget", "budget_wan", "deadline", "responders", "status", "winner"),
+    ),
+    # programme files (issue 14): loaded after the files above, in the order of FILE_ORDER
+    "events": FileSpec(
+        "events", ("name", "kind", "date"), ("event_id", "region", "chain", "organiser", "outcome_note"),
+    ),
+    "event_participants": FileSpec(
+        "event_participants", ("event_id",), ("participant", "role", "achievement", "demand"),
+    ),
+    "deals": FileSpec(
+        "deals", ("kind", "provider", "recipient"),
+        ("deal_id", "value", "value_wan", "date", "status", "event_id", "demand_id", "ach_id", "patents",
+         "license_id", "transfer_id"),
+    ),
+    "tiers": FileSpec("tiers", ("org", "tier", "year"), ("award_id", "batch", "source")),
+    "pledges": FileSpec(
+        "pledges", ("patent", "pledgor", "pledgee"),
+        ("pledge_id", "registration_no", "amount", "amount_wan", "registered", "released", "term_end", "status",
+         "title"),
+    ),
+    "clusters": FileSpec("clusters", ("name",), ("cluster_id", "kind", "level", "year", "region", "chains")),
+    "cluster_members": FileSpec("cluster_members", ("cluster", "member"), ()),
+    "service_bodies": FileSpec(
+        "service_bodies", ("name",),
+        ("org_id", "credit_code", "region", "service_types", "chains", "chain_nodes", "regions", "aliases", "profile"),
+    ),
+    "tech_managers": FileSpec(
+        "tech_managers", ("name",), ("person_id", "organisation", "certificate", "region", "chain_nodes"),
     ),
 }
 
@@ -86,8 +119,10 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "type": ("许可种类", "许可类型", "许可方式"),
         "record_no": ("备案号", "合同备案号", "备案编号"),
         "date": ("备案日期", "生效日期", "备案日", "合同生效日", "许可日期"),
-        "fee": ("许可费", "许可费用", "金额", "合同金额"),
+        "fee": ("许可费", "许可费用", "金额", "合同金额", "许可费(元)", "合同金额(元)"),
+        "fee_wan": ("许可费(万元)", "许可费用(万元)", "合同金额(万元)", "金额(万元)"),
         "license_id": ("许可编号", "合同编号"),
+        "offer_id": ("开放许可声明编号", "声明编号", "开放许可编号"),
     },
     "transfers": {
         **_COMMON_PATENT,
@@ -130,8 +165,20 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "trl": ("技术成熟度", "成熟度"),
         "field": ("技术领域", "领域"),
         "patents": ("相关专利", "专利"),
-        "transfer_modes": ("转化方式", "合作方式"),
+        "transfer_modes": ("转化方式", "合作方式", "转移转化方式"),
         "ach_id": ("成果编号",),
+        "level": ("成果水平", "水平", "层次", "评价水平", "技术水平"),
+        "evaluator": ("评价机构", "评价单位", "评估机构"),
+        "eval_method": ("评价方式", "评价方法", "评价类型"),
+        "eval_date": ("评价日期", "评价时间"),
+        "eval_result": ("评价结论", "评价结果", "评价意见"),
+        "mrl": ("制造成熟度", "制造成熟度等级"),
+        "self_declared": ("自我声明", "是否自我声明"),
+        "fiscal_funded": ("财政资金项目", "是否财政资金项目", "财政资金支持", "财政资助"),
+        "funding_project": ("项目名称", "资助项目", "来源项目", "财政项目名称"),
+        "open_to_sme": ("面向中小企业", "向中小企业开放", "是否向中小企业开放"),
+        "year": ("年份", "入库年份", "登记年份", "年度"),
+        "region": ("所在地区", "地区", "region_code"),
     },
     "demands": {
         "title": ("需求名称", "榜单名称", "名称", "标题"),
@@ -142,6 +189,97 @@ HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "deadline": ("截止日期", "截止时间", "揭榜截止"),
         "responders": ("揭榜单位", "响应单位"),
         "demand_id": ("需求编号", "榜单编号"),
+        "budget_wan": ("预算(万元)", "金额(万元)", "榜单金额(万元)", "投入金额(万元)"),
+        "status": ("状态", "榜单状态", "需求状态"),
+        "winner": ("中榜单位", "揭榜成功单位", "揭榜方", "中标单位"),
+    },
+    "events": {
+        "event_id": ("活动编号",),
+        "name": ("活动名称", "名称", "标题"),
+        "kind": ("活动类型", "类型", "活动形式"),
+        "date": ("活动日期", "日期", "举办日期", "时间"),
+        "region": ("举办地", "地区", "所在地区", "region_code"),
+        "chain": ("产业链", "所属产业链", "chain_id"),
+        "organiser": ("主办单位", "组织单位", "承办单位"),
+        "outcome_note": ("活动成效", "成效", "备注"),
+    },
+    "event_participants": {
+        "event_id": ("活动编号",),
+        "participant": ("参与单位", "参会单位", "单位名称"),
+        "role": ("角色", "参与角色", "身份"),
+        "achievement": ("路演成果", "成果编号", "ach_id"),
+        "demand": ("发布需求", "需求编号", "demand_id"),
+    },
+    "deals": {
+        "deal_id": ("成交编号", "合同编号", "项目编号"),
+        "kind": ("合作方式", "成交类型", "合同类型", "转化方式"),
+        "provider": ("供给方", "技术供给方", "转让方", "许可方", "卖方"),
+        "recipient": ("需求方", "技术需求方", "受让方", "被许可方", "买方"),
+        "value": ("成交金额", "合同金额", "金额", "成交金额(元)", "合同金额(元)"),
+        "value_wan": ("成交金额(万元)", "合同金额(万元)", "金额(万元)"),
+        "date": ("签约日期", "成交日期", "签订日期", "日期"),
+        "status": ("状态", "合同状态", "履约状态"),
+        "event_id": ("活动编号", "来源活动"),
+        "demand_id": ("需求编号", "对接需求"),
+        "ach_id": ("成果编号", "对接成果", "achievement"),
+        "patents": ("涉及专利", "专利号", "相关专利", "pub_no"),
+        "license_id": ("许可编号", "许可备案编号"),
+        "transfer_id": ("转让编号", "转让备案编号"),
+    },
+    "tiers": {
+        "org": ("企业名称", "单位名称", "名称", "统一社会信用代码", "organisation", "organization", "name"),
+        "tier": ("称号", "层级", "梯度", "资质", "认定类型"),
+        "year": ("年份", "认定年份", "年度", "公示年份"),
+        "batch": ("批次", "认定批次", "公示批次"),
+        "source": ("来源", "公示文件", "文件", "认定文件"),
+        "award_id": ("认定编号",),
+    },
+    # CNIPA 专利权质押登记 notices (公告) and bank registers
+    "pledges": {
+        "patent": ("专利号", "申请号", "专利申请号", "公开(公告)号", "公开号", "公告号", "授权公告号", "pub_no", "app_no"),
+        "title": ("发明名称", "专利名称", "名称", "发明创造名称"),
+        "pledgor": ("出质人", "出质方", "出质人名称"),
+        "pledgee": ("质权人", "质权方", "质权人名称"),
+        "registration_no": ("登记号", "质押登记号", "登记编号", "合同登记号", "质押合同登记号"),
+        "registered": ("登记生效日", "生效日", "登记日", "质押登记日", "登记生效日期", "生效日期"),
+        "released": ("解除日", "注销日", "解除日期", "注销日期", "质押解除日", "解除登记日"),
+        "term_end": ("质押期限届满日", "到期日", "质押到期日", "届满日"),
+        "amount": ("质押金额", "融资金额", "担保金额", "质押金额(元)", "融资金额(元)"),
+        "amount_wan": ("质押金额(万元)", "融资金额(万元)", "担保金额(万元)"),
+        "status": ("状态", "质押状态", "法律状态"),
+        "pledge_id": ("质押编号",),
+    },
+    "clusters": {
+        "cluster_id": ("集群编号", "园区编号"),
+        "name": ("集群名称", "园区名称", "名称"),
+        "kind": ("类型", "集群类型"),
+        "level": ("级别", "认定级别", "层级"),
+        "year": ("认定年份", "年份", "年度"),
+        "region": ("所在地区", "地区", "region_code"),
+        "chains": ("产业链", "主导产业链", "chain_id"),
+    },
+    "cluster_members": {
+        "cluster": ("集群编号", "集群名称", "园区名称", "cluster_id"),
+        "member": ("成员单位", "企业名称", "单位名称", "org"),
+    },
+    "service_bodies": {
+        "name": ("机构名称", "单位名称", "名称"),
+        "credit_code": ("统一社会信用代码", "信用代码"),
+        "region": ("所在地区", "地区", "region_code"),
+        "service_types": ("服务类型", "机构类型", "服务内容"),
+        "chains": ("服务产业链", "产业链"),
+        "chain_nodes": ("服务环节", "产业链环节"),
+        "regions": ("服务地区", "服务区域"),
+        "aliases": ("别名", "简称"),
+        "profile": ("简介", "机构简介"),
+    },
+    "tech_managers": {
+        "person_id": ("人员编号", "编号"),
+        "name": ("姓名", "技术经理人"),
+        "organisation": ("所在机构", "工作单位", "所属机构", "单位名称"),
+        "certificate": ("证书编号", "技术经理人证书编号", "证书号"),
+        "region": ("所在地区", "地区", "region_code"),
+        "chain_nodes": ("服务环节", "产业链环节", "擅长领域环节"),
     },
 }
 

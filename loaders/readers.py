@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -262,6 +263,22 @@ class ChainNodeSpec:
     keywords: tuple[str, ...]
     ipc: tuple[str, ...]
     description: str | None = None
+    # placement evidence (issue 18; extraction.chain_profiles explains each field)
+    context: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # the node's own exclusion terms plus the chain's
+    ipc_scope: tuple[str, ...] = ()  # IPC subclasses (a bare subclass listed under `ipc` lands here)
+    anchors: tuple[str, ...] = ()  # the chain's anchor words
+    ipc_domain: tuple[str, ...] = ()  # the chain's further domain subclasses
+
+    def placement_props(self) -> dict[str, list[str]]:
+        """The ChainNode properties chain placement reads back from the graph (besides keywords and
+        ipc_prefixes): context_terms, exclude_terms, ipc_scope, chain_anchors, chain_ipc_domain."""
+        return {"context_terms": list(self.context), "exclude_terms": list(self.exclude),
+                "ipc_scope": list(self.ipc_scope), "chain_anchors": list(self.anchors),
+                "chain_ipc_domain": list(self.ipc_domain)}
+
+
+_SUBCLASS = re.compile(r"^[A-H]\d{2}[A-Z]$")
 
 
 @dataclass(frozen=True)
@@ -289,7 +306,8 @@ def _as_list(value: Any) -> list[str]:
 
 def read_chain_yaml(path: str | Path) -> ChainSpec:
     """Parse one chain file (DESIGN.md §3): ``id``, ``name``, ``nodes`` with ``id``, ``name``,
-    ``segment``, ``upstream`` (ids), ``keywords``, ``ipc``.
+    ``segment``, ``upstream`` (ids), ``keywords``, ``ipc``; for placement (issue 18) also the chain's
+    ``anchors``, ``exclude``, ``ipc_domain`` and each node's ``context``, ``exclude``, ``ipc_scope``.
 
     Node ids without a dot are qualified as ``<chain id>.<node id>`` (so ``cathode`` in chain
     ``battery`` is ``battery.cathode``); upstream references are resolved the same way. Raises
@@ -303,6 +321,12 @@ def read_chain_yaml(path: str | Path) -> ChainSpec:
     if not isinstance(data, dict) or not data.get("id") or not data.get("name") or not isinstance(data.get("nodes"), list):
         raise InputError(f"{path}: a chain file needs `id`, `name` and a `nodes` list (DESIGN.md §3)")
     chain_id = str(data["id"]).strip()
+    chain_exclude = _as_list(data.get("exclude"))
+    anchors = tuple(_as_list(data.get("anchors")))
+    ipc_domain = tuple(c.replace(" ", "").upper() for c in _as_list(data.get("ipc_domain")))
+    for c in ipc_domain:
+        if not _SUBCLASS.match(c):
+            raise InputError(f"{path}: chain `ipc_domain` entry {c!r} is not an IPC subclass (like H02S)")
 
     def qualify(node_id: Any) -> str:
         text = str(node_id).strip()
@@ -320,6 +344,11 @@ def read_chain_yaml(path: str | Path) -> ChainSpec:
         if node_id in seen:
             raise InputError(f"{path}: node id {node_id!r} appears twice")
         seen.add(node_id)
+        ipc = [c.replace(" ", "") for c in _as_list(raw.get("ipc"))]
+        scope = [c.replace(" ", "").upper() for c in _as_list(raw.get("ipc_scope"))]
+        for c in scope:
+            if not _SUBCLASS.match(c):
+                raise InputError(f"{path}: node {raw['id']!r}: `ipc_scope` entry {c!r} is not an IPC subclass (like H01M)")
         nodes.append(
             ChainNodeSpec(
                 node_id=node_id,
@@ -327,8 +356,15 @@ def read_chain_yaml(path: str | Path) -> ChainSpec:
                 segment=segment,
                 upstream=tuple(qualify(u) for u in _as_list(raw.get("upstream"))),
                 keywords=tuple(_as_list(raw.get("keywords"))),
-                ipc=tuple(_as_list(raw.get("ipc"))),
+                # a bare subclass is far too broad to place a patent on its own (C07C is not 原料药):
+                # it is scope, checked together with term evidence, never a prefix the loader maps by
+                ipc=tuple(c for c in ipc if not _SUBCLASS.match(c.upper())),
                 description=str(raw["description"]).strip() if raw.get("description") else None,
+                context=tuple(_as_list(raw.get("context"))),
+                exclude=tuple(dict.fromkeys([*_as_list(raw.get("exclude")), *chain_exclude])),
+                ipc_scope=tuple(dict.fromkeys([*scope, *(c.upper() for c in ipc if _SUBCLASS.match(c.upper()))])),
+                anchors=anchors,
+                ipc_domain=ipc_domain,
             )
         )
     unknown = [(n.node_id, u) for n in nodes for u in n.upstream if u.startswith(chain_id + ".") and u not in seen]

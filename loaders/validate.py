@@ -7,173 +7,32 @@ which the pipeline checks against the batch and the graph before anything is wri
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
+from graph.vocab import demand_labels, org_labels
 from loaders import normalise as N
-from loaders.resolve import OrgResolver, UnknownOrganization
-
-MAX_EXTRA_CHARS = 10000  # extra columns longer than this are not "safe" to keep as properties
-
-
-class RowRejected(Exception):
-    """A row (or one of its values) is invalid: ``field`` and ``reason`` go to the rejects table."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Reject:
-    """One line of the rejects table (``row`` is the line in the file, the header being line 1)."""
-
-    file: str
-    row: int
-    field: str
-    reason: str
-
-
-class Link(NamedTuple):
-    """A relationship to write: endpoints by label and key, properties, optional merge key.
-
-    A NamedTuple rather than a frozen dataclass: a patent row makes several, and a tuple is
-    built and pickled (spooled) several times faster.
-    """
-
-    rel_type: str
-    start_label: str
-    start: str
-    end_label: str
-    end: str
-    props: dict[str, Any] | None = None
-    merge_key: str | None = None
-
-
-class Ref(NamedTuple):
-    """A reference to a node that must exist (in this load or the graph).
-
-    ``required``: a missing target rejects the row; otherwise only the links to it are dropped
-    (``report`` says whether that drop is a reject line or just a count, e.g. citations of
-    patents outside the data set).
-    """
-
-    label: str
-    key: str
-    field: str
-    required: bool = True
-    report: bool = True
-
-
-@dataclass
-class Record:
-    """Everything one valid row produces."""
-
-    line: int
-    label: str
-    node: dict[str, Any]
-    extra_labels: tuple[str, ...] = ()
-    links: list[Link] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
-    ipc_codes: list[str] = field(default_factory=list)  # IPC nodes this row needs
-    merged: bool = False  # an organisations row that landed on an organisation declared before (a Merge)
-
-
-@dataclass
-class RowContext:
-    """What a validator needs besides the row: file name, line and the load's resolver."""
-
-    file: str
-    line: int
-    resolver: OrgResolver
-    notes: list[Reject] = field(default_factory=list)  # field-level problems on an accepted row
-
-    def note(self, field: str, reason: str) -> None:
-        self.notes.append(Reject(self.file, self.line, field, reason))
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def _text(row: dict[str, Any], name: str) -> str | None:
-    value = row.get(name)
-    if N.is_blank(value):
-        return None
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value).strip()
-
-
-def _required(row: dict[str, Any], name: str) -> str:
-    value = _text(row, name)
-    if value is None:
-        raise RowRejected(name, f"required value {name!r} is empty")
-    return value
-
-
-def _optional(row: dict[str, Any], name: str, fn: Callable[[Any], Any], ctx: RowContext, *, strict: bool = True) -> Any:
-    """Normalise an optional value; a bad value rejects the row (strict) or is dropped with a note."""
-    raw = row.get(name)
-    if N.is_blank(raw):
-        return None
-    try:
-        return fn(raw)
-    except ValueError as e:
-        if strict:
-            raise RowRejected(name, str(e)) from None
-        ctx.note(name, f"{e}; value dropped, row loaded")
-        return None
-
-
-def _org(ref: str, field: str, ctx: RowContext) -> str:
-    try:
-        return ctx.resolver.resolve(ref, file=ctx.file, line=ctx.line)
-    except UnknownOrganization as e:
-        raise RowRejected(field, str(e)) from None
-    except ValueError as e:
-        raise RowRejected(field, f"bad organisation reference {ref!r}: {e}") from None
-
-
-def _orgs(row: dict[str, Any], name: str, ctx: RowContext) -> list[str]:
-    ids: list[str] = []
-    for ref in N.split_list(row.get(name)):
-        org_id = _org(ref, name, ctx)
-        if org_id not in ids:
-            ids.append(org_id)
-    return ids
-
-
-def _extras(row: dict[str, Any]) -> dict[str, str]:
-    out = {}
-    for k, v in row.items():
-        if k.startswith("x_") and not N.is_blank(v):
-            text = ";".join(map(str, v)) if isinstance(v, list) else str(v)
-            if len(text) <= MAX_EXTRA_CHARS:
-                out[k] = text
-    return out
-
-
-def stable_id(prefix: str, *parts: Any) -> str:
-    """Deterministic id for an event without one: prefix + 12 hex of sha1 of its defining values."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
-    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
-
-
-def _ipc_list(values: list[str], field: str, ctx: RowContext) -> list[N.IpcCode]:
-    out: list[N.IpcCode] = []
-    for raw in values:
-        try:
-            code = N.parse_ipc(raw)
-        except ValueError as e:
-            raise RowRejected(field, str(e)) from None
-        if code.code not in [c.code for c in out]:
-            out.append(code)
-    return out
-
+from loaders import validate_programme as P
+from loaders.rows import (  # noqa: F401 - re-exported: callers import these from loaders.validate
+    MAX_EXTRA_CHARS,
+    Link,
+    Record,
+    Ref,
+    Reject,
+    RowContext,
+    RowRejected,
+    _extras,
+    _ipc_list,
+    _optional,
+    _org,
+    _orgs,
+    _region,
+    _required,
+    _text,
+    amount_wan,
+    normalise_demand_status,
+    stable_id,
+)
 
 # ---------------------------------------------------------------------------------------------
 # validators
@@ -215,12 +74,14 @@ def validate_organization(row: dict[str, Any], ctx: RowContext) -> Record:
         "org_id": entry.org_id, "name": entry.name, "name_norm": entry.name_norm, "aliases": all_aliases,
         "aliases_text": " ".join(all_aliases), "credit_code": entry.credit_code, "kind": kind, "size": size,
         "is_sme": is_sme, "tier": tier, "region_code": region,
+        # a tier the file states is never replaced by one derived from tier awards (graph/derive_programme.py)
+        "tier_source": "declared" if tier not in (None, "none") else None,
         "listed_code": _text(row, "listed_code"),
         "industry_code": _optional(row, "industry_code", N.normalise_industry_code, ctx, strict=False),
         "founded": _optional(row, "founded", N.normalise_date, ctx),
         "profile": _text(row, "profile"), "products": _text(row, "products"), **_extras(row),
     }
-    rec = Record(ctx.line, "Organization", node, extra_labels=(_KIND_LABEL[kind],),
+    rec = Record(ctx.line, "Organization", node, extra_labels=org_labels(kind),
                  merged=len(ctx.resolver.merges) > merges_before)
     for node_id in N.split_list(row.get("chain_nodes")):
         rec.links.append(Link("IN_NODE", "Organization", entry.org_id, "ChainNode", node_id,
@@ -230,21 +91,7 @@ def validate_organization(row: dict[str, Any], ctx: RowContext) -> Record:
     return rec
 
 
-_KIND_LABEL = {"company": "Company", "university": "University", "institute": "Institute", "government": "Government"}
 
-
-def _region(row: dict[str, Any], ctx: RowContext) -> str | None:
-    region, province, city = _text(row, "region"), _text(row, "province"), _text(row, "city")
-    try:
-        if region:
-            return N.normalise_region(region)
-        code = N.normalise_region(province) if province else None
-        if city:
-            return N.normalise_region(city, within=code)
-        return code
-    except ValueError as e:
-        ctx.note("region", f"{e}; region dropped, row loaded")
-        return None
 
 
 def validate_patent(row: dict[str, Any], ctx: RowContext) -> Record:
@@ -297,13 +144,15 @@ def validate_license(row: dict[str, Any], ctx: RowContext) -> Record:
     pub_no = _pub_ref(row)
     ltype = _optional(row, "type", N.normalise_license_type, ctx)
     date = _optional(row, "date", N.normalise_date, ctx)
-    fee = _optional(row, "fee", N.normalise_amount, ctx)
+    fee = amount_wan(row, "fee", ctx)
     licensor = _org(_required(row, "licensor"), "licensor", ctx)
     licensee = _org(_required(row, "licensee"), "licensee", ctx)
     record_no = _text(row, "record_no")
     license_id = _text(row, "license_id") or stable_id("LIC", pub_no, licensor, licensee, record_no, date, ltype)
+    # offer_id: the open-licence offer this licence was taken under; the UNDER edge is derived
+    # (graph/derive_programme.py) because offers may be loaded after licences.
     node = {"license_id": license_id, "type": ltype, "date": date, "record_no": record_no,
-            "fee": fee, "pub_no": pub_no, **_extras(row)}
+            "fee": fee, "pub_no": pub_no, "offer_id": _text(row, "offer_id"), **_extras(row)}
     rec = Record(ctx.line, "License", node)
     rec.links += [
         Link("LICENSOR", "Organization", licensor, "License", license_id),
@@ -383,24 +232,47 @@ def validate_demand(row: dict[str, Any], ctx: RowContext) -> Record:
     kind = _optional(row, "kind", N.normalise_demand_kind, ctx) or "demand"
     demand_id = _text(row, "demand_id") or stable_id("DEM", title, poster)
     node = {"demand_id": demand_id, "title": title, "description": description, "kind": kind,
-            "budget": _optional(row, "budget", N.normalise_amount, ctx),
+            "budget": amount_wan(row, "budget", ctx),
             "deadline": _optional(row, "deadline", N.normalise_date, ctx), **_extras(row)}
-    rec = Record(ctx.line, "Demand", node, extra_labels=("Challenge",) if kind == "challenge" else ())
+    winners = _orgs(row, "winner", ctx)
+    status = _optional(row, "status", normalise_demand_status, ctx)
+    node["status"] = status or ("awarded" if winners else None)
+    rec = Record(ctx.line, "Demand", node, extra_labels=demand_labels(kind))
     rec.links.append(Link("POSTED", "Organization", poster, "Demand", demand_id))
     rec.links += [Link("RESPONDED", "Organization", o, "Demand", demand_id) for o in _orgs(row, "responders", ctx)]
+    rec.links += [Link("WON", "Organization", o, "Demand", demand_id) for o in winners]
     return rec
 
 
+def validate_service_body(row: dict[str, Any], ctx: RowContext) -> Record:
+    """service_bodies row → an organisation of kind service (declared like an organisations row) with the
+    ServiceBody label, its service types and what it serves (:func:`loaders.validate_programme.add_service_body`)."""
+    return P.add_service_body(validate_organization({**row, "kind": "service", "chain_nodes": None}, ctx), row, ctx)
+
+
+def validate_programme_achievement(row: dict[str, Any], ctx: RowContext) -> Record:
+    """achievements row → Achievement with the 成果库 fields of issue 14 (:func:`loaders.validate_programme.add_achievement_fields`)."""
+    return P.add_achievement_fields(validate_achievement(row, ctx), row, ctx)
+
+
+#: file kind -> validator, in load order: files that others refer to first. Service bodies come right
+#: after organisations (achievements name them as evaluators, later files refer to them); event
+#: participants after events, achievements and demands; deals after those and the licences / transfers
+#: they are recorded as; members after their clusters. The load paths take their file order from
+#: this dict (loaders.mapping.FILE_ORDER).
 VALIDATORS: dict[str, Callable[[dict[str, Any], RowContext], Record]] = {
     "organizations": validate_organization,
+    "service_bodies": validate_service_body,
     "patents": validate_patent,
     "licenses": validate_license,
     "transfers": validate_transfer,
     "open_licenses": validate_open_license,
-    "achievements": validate_achievement,
+    "achievements": validate_programme_achievement,
     "demands": validate_demand,
+    **P.PROGRAMME_VALIDATORS,  # events, event_participants, deals, tiers, pledges, clusters, cluster_members, tech_managers
 }
 
 #: The key property of each file kind's main node (duplicate keys within a file are rejects).
 RECORD_KEYS = {"organizations": "org_id", "patents": "pub_no", "licenses": "license_id", "transfers": "transfer_id",
-               "open_licenses": "offer_id", "achievements": "ach_id", "demands": "demand_id"}
+               "open_licenses": "offer_id", "achievements": "ach_id", "demands": "demand_id", "service_bodies": "org_id",
+               **P.PROGRAMME_KEYS}

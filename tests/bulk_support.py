@@ -48,6 +48,14 @@ def write_tiny_source(folder: Path) -> Path:
     return folder
 
 
+def write_every_kind_source(folder: Path, patents: int = 200, seed: int = 7) -> Path:
+    """A small generated source folder (``demodata.generator``): the demo's every file kind, for parity tests."""
+    from demodata.generator import main as generate
+
+    assert generate(["--out", str(folder), "--seed", str(seed), "--patents", str(patents)]) == 0
+    return folder
+
+
 def read_group(out: Path, stem: str) -> tuple[list[str], list[list[str]]]:
     """(header fields, data rows) of one exported group, e.g. ``nodes/Patent``."""
     with open(out / f"{stem}.header.csv", encoding="utf-8", newline="") as fh:

@@ -1,8 +1,8 @@
 """End to end: `chainkg app` on a free localhost port, driven by headless Debian Chromium via Playwright.
 
 Never downloads a browser (executable_path=/usr/bin/chromium; `make browser` installs it) and needs
-no network: the graph component's JavaScript ships inside its wheel. Screenshots of every page go to
-test-output/app/.
+no network: the chart component's JavaScript (ECharts inside streamlit-echarts) ships inside its
+wheel. Screenshots of every page go to test-output/app/.
 """
 
 from __future__ import annotations
@@ -133,30 +133,34 @@ def test_each_page_opens(app_url, page, path):
     page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=True)
 
 
+def _metric(page, label: str) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text=label).first.locator(
+        "[data-testid='stMetricValue']").inner_text()
+
+
 def test_chain_map_graph_renders_offline_and_tier_filter_updates(app_url, page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{app_url}/chain_map")
     wait_rendered(page)
-    # The cytoscape component draws into canvases inside its iframe, from JS served by the app itself.
-    frame = page.frame_locator("iframe[title*='st_link_analysis']").first
-    frame.locator("canvas").first.wait_for(timeout=60_000)
-    assert page.get_by_text("上游 → 中游 → 下游").count() >= 1
+    # ECharts (bundled in streamlit-echarts' own JS, served by the app) draws into a canvas.
+    page.locator(".echarts-container canvas").first.wait_for(timeout=60_000)
+    assert page.get_by_text("红色 = 补链缺口", exact=False).count() >= 1
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith(("data:", "blob:", "about:"))]
     assert not outside, f"the app fetched from outside localhost: {outside[:5]}"
 
-    summary = page.get_by_text("中小企业数:")
-    before = summary.first.inner_text()
+    before = _metric(page, "本地企业（所选梯度）")
     page.locator("[data-testid='stSelectbox']").filter(has_text="企业梯度").first.click()
     page.get_by_role("option", name="小巨人").click()
     page.wait_for_function(
-        "before => [...document.querySelectorAll('p')].some(p => p.innerText.startsWith('中小企业数:') && p.innerText !== before)",
+        """before => [...document.querySelectorAll("[data-testid='stMetric']")].some(m =>
+             m.innerText.includes('本地企业') && !m.innerText.includes(before))""",
         arg=before, timeout=60_000)
     wait_rendered(page)
     assert_no_exception(page)
-    after = summary.first.inner_text()
-    assert before != after  # fewer SMEs once only 小巨人 count
+    after = _metric(page, "本地企业（所选梯度）")
+    assert int(after) < int(before)  # fewer SMEs once only 小巨人 count
     page.screenshot(path=str(SHOTS / "chain_map_tier.png"), full_page=True)
 
 

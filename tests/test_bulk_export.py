@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
+from graph.bulk_manifest import read_manifest
 from graph.errors import InputError
 from graph.schema import NODE_KEYS, REL_TYPES, SUB_LABELS
-from loaders.bulk_export import BulkWriter, column_type, read_manifest
+from loaders.bulk_export import BulkWriter, column_type
 from loaders.bulk_records import export_directory
 from tests.bulk_support import read_group, write_tiny_source
 
@@ -118,7 +119,11 @@ def test_derived_edges_match_the_bolt_load_contract(export):
     cathode = [r for r in rows if r[":START_ID(Patent)"] == "CN114142123A"]
     # H01M4/525 is a cathode prefix, H01M10/0525 a cell prefix of the chain definition.
     assert sorted(r[":END_ID(ChainNode)"] for r in cathode) == ["nev_battery.cathode", "nev_battery.cell"]
-    assert cathode[0]["method:string"] == "ipc_prefix" and float(cathode[0]["confidence:double"]) == 0.9
+    # the confidence graph/derive.py gives IPC-only evidence (chain placement's, by the rule that applied)
+    from graph.placement_store import IPC_DERIVATION as params
+    by_rule = {params["rule_unique"]: params["ipc_unique"], params["rule_shared"]: params["ipc_shared"]}
+    for row in cathode:
+        assert row["method:string"] == "ipc_prefix" and float(row["confidence:double"]) == by_rule[row["rule:string"]]
     _, shortcut = read_group(out, "relationships/LICENSED_TO__Organization__Organization")
     assert len(shortcut) == 1
     _, holds = read_group(out, "relationships/HOLDS__Organization__Patent")
@@ -178,7 +183,7 @@ def test_column_types_and_conflicts(tmp_path):
 def test_writer_refuses_unknown_labels_types_and_missing_keys(tmp_path):
     w = BulkWriter(tmp_path / "b")
     with pytest.raises(InputError, match="primary label"):
-        w.add_node("Person", {"x": 1})
+        w.add_node("Starship", {"x": 1})  # no such label in graph.schema
     with pytest.raises(InputError, match="no 'pub_no'"):
         w.add_node("Patent", {"title": "t"})
     with pytest.raises(InputError, match="sub-label"):
@@ -203,6 +208,18 @@ def test_cli_export_bulk_prints_counts_and_next_step(tmp_path):
     assert f"wrote {manifest['node_count']:,} nodes" in res.output
     assert res.exit_code == 1, res.output  # like `chainkg load`: 1 when rows were rejected
     assert "rejected 1 rows of patents.csv" in res.output and "chainkg import-bulk" in res.output
-    assert (tmp_path / "out" / "rejects" / "patents.csv").read_text(encoding="utf-8").startswith("file,row,field,reason")
+    assert (tmp_path / "out" / "rejects" / "patents.csv").read_text(encoding="utf-8-sig").startswith("file,row,field,reason")
     again = CliRunner().invoke(main, ["export-bulk", str(tmp_path / "out"), "--from", str(src)])
     assert again.exit_code == 2 and "already holds bulk files" in again.output
+
+
+def test_every_file_kind_is_registered_once_for_both_load_paths():
+    """A file kind is its columns (FILE_SPECS), its validator (VALIDATORS) and its key (RECORD_KEYS);
+    both load paths take FILE_ORDER from VALIDATORS, so all three must name the same kinds."""
+    from loaders.headers import FILE_SPECS
+    from loaders.mapping import FILE_ORDER
+    from loaders.validate import RECORD_KEYS, VALIDATORS
+
+    assert set(FILE_SPECS) == set(VALIDATORS) == set(RECORD_KEYS) == set(FILE_ORDER)
+    assert len(FILE_ORDER) == len(set(FILE_ORDER))
+    assert FILE_ORDER[0] == "organizations"  # everything else refers to organisations

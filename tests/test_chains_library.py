@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,11 @@ def test_midstream_nodes_have_neighbours_on_both_sides(chains):
                 assert n["upstream"], f"{n['id']} has no upstream node"
 
 
-def test_keywords_are_chinese_terms_three_to_eight_per_node(chains):
+def test_keywords_are_chinese_terms_three_to_fifteen_per_node(chains):
     for c in chains:
         for n in c["nodes"]:
             kws = n["keywords"]
-            assert 3 <= len(kws) <= 8, n["id"]
+            assert 3 <= len(kws) <= 15, n["id"]
             assert len(set(kws)) == len(kws), n["id"]
             assert all(isinstance(k, str) and k.strip() == k and k for k in kws), n["id"]
             # Mostly Chinese technical terms (a few acronyms such as BMS, CMP, AGV are fine).
@@ -73,6 +74,59 @@ def test_ipc_prefixes_are_normalised(chains):
             for p in n["ipc"]:
                 assert IPC_PREFIX.match(p), (n["id"], p)
                 assert " " not in p
+                # a bare subclass is far too broad to place on its own (C07C is not 化学原料药): scope only
+                assert not SUBCLASS.match(p), f"{n['id']}: {p} belongs in ipc_scope"
+
+
+# ---- placement fields (issue 18) ------------------------------------------------------------------
+SUBCLASS = re.compile(r"^[A-H]\d{2}[A-Z]$")
+PLACEMENT_KEYS = {"id", "name", "segment", "upstream", "keywords", "ipc", "ipc_scope", "context", "exclude", "description"}
+
+
+def test_placement_fields_are_well_formed(chains):
+    for c in chains:
+        assert c.get("anchors") and all(isinstance(a, str) and a for a in c["anchors"]), c["id"]
+        for sub in c.get("ipc_domain") or []:
+            assert SUBCLASS.match(sub), (c["id"], sub)
+        for n in c["nodes"]:
+            assert set(n) <= PLACEMENT_KEYS, (n["id"], set(n) - PLACEMENT_KEYS)
+            assert n.get("ipc_scope"), f"{n['id']}: needs ipc_scope (the subclasses its patents live in)"
+            for sub in n["ipc_scope"]:
+                assert SUBCLASS.match(sub), (n["id"], sub)
+            kws, ctx, exc = set(n["keywords"]), set(n.get("context") or []), set(n.get("exclude") or [])
+            assert not kws & ctx and not kws & exc and not ctx & exc, n["id"]
+            for group in (n.get("context") or [], n.get("exclude") or []):
+                assert all(isinstance(t, str) and t.strip() == t and len(t) >= 2 for t in group), n["id"]
+            # an exclusion term must not veto the node's own terms
+            assert not any(x in k for x in exc for k in kws), n["id"]
+
+
+def test_demo_chains_are_the_library():
+    for path in CHAIN_FILES:
+        assert (ROOT / "data" / "demo" / "chains" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_loader_reads_the_placement_fields(tmp_path):
+    from loaders.readers import read_chain_yaml
+
+    spec = read_chain_yaml(ROOT / "data" / "chains" / "biomed.yaml")
+    api = next(n for n in spec.nodes if n.node_id == "biomed.api")
+    assert "C07C" in api.ipc_scope and not any(SUBCLASS.match(p) for p in api.ipc)
+    assert "香料" in api.exclude and "农药" in api.exclude  # the node's own and the chain's
+    assert "药" in api.anchors and api.placement_props()["exclude_terms"] == list(api.exclude)
+    # a subclass listed under `ipc` (an older chain file) is read as scope, never as a prefix
+    old = tmp_path / "old.yaml"
+    old.write_text("id: o\nname: O\nnodes:\n  - {id: a, name: A, segment: upstream, keywords: [甲], ipc: [C07C, C07D401/]}\n",
+                   encoding="utf-8")
+    node = read_chain_yaml(old).nodes[0]
+    assert node.ipc == ("C07D401/",) and node.ipc_scope == ("C07C",)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\nname: B\nnodes:\n  - {id: a, name: A, segment: upstream, keywords: [甲], ipc: [], ipc_scope: [C07C1/]}\n",
+                   encoding="utf-8")
+    from graph.errors import InputError
+
+    with pytest.raises(InputError, match="ipc_scope.*not an IPC subclass"):
+        read_chain_yaml(bad)
 
 
 def test_library_parses_with_the_loader_reader():

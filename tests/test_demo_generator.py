@@ -76,6 +76,18 @@ class Demo:
                 if key:
                     assert self.ref.setdefault(key, i) == i, f"reference {key} is ambiguous"
         self.patent = {p["pub_no"]: p for p in self.patents}
+        # programme files (issue 14)
+        self.bodies = _csv(path / "service_bodies.csv")
+        self.managers = _csv(path / "tech_managers.csv")
+        self.events = _csv(path / "events.csv")
+        self.participants = _csv(path / "event_participants.csv")
+        self.deals = _csv(path / "deals.csv")
+        self.tiers = _csv(path / "tiers.csv")
+        self.pledges = _csv(path / "pledges.csv")
+        self.clusters = _csv(path / "clusters.csv")
+        self.members = _csv(path / "cluster_members.csv")
+        self.body = {b["机构名称"]: b for b in self.bodies}
+        self.body.update({b["统一社会信用代码"]: b for b in self.bodies if b["统一社会信用代码"]})
 
     def org(self, ref: str) -> dict[str, str]:
         assert ref in self.ref, f"unresolved organisation reference {ref!r}"
@@ -324,8 +336,9 @@ def test_large_runs_stream_with_bounded_memory(tmp_path):
     finally:
         tracemalloc.stop()
     assert counts.patents == 20_000 and counts.bytes > 8_000_000
-    # Output is ~11 MB; the generator keeps organisations and small rings only, never the rows.
-    assert peak < 0.3 * counts.bytes, f"peak {peak / 1e6:.1f} MB for {counts.bytes / 1e6:.1f} MB written"
+    # Output is ~11.6 MB; the generator keeps organisations and small rings only, never the rows. The
+    # fixed part includes a 128 KiB row buffer per open csv writer (7 base files + 2 programme files).
+    assert peak < 0.35 * counts.bytes, f"peak {peak / 1e6:.1f} MB for {counts.bytes / 1e6:.1f} MB written"
     with open(tmp_path / "big" / "patents.csv", encoding="utf-8") as f:
         assert sum(1 for _ in f) == 20_001
 
@@ -338,3 +351,88 @@ def test_cli(tmp_path, capsys):
     assert "at least 100" in capsys.readouterr().err
     assert main(["--out", str(tmp_path / "f"), "--chains", str(tmp_path / "nowhere")]) == 2
     assert "no chain" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# programme files (issue 14)
+
+
+def test_programme_files_have_believable_proportions(demo):
+    kinds = Counter((e["活动日期"][:4], e["活动类型"]) for e in demo.events)
+    for year in ("2023", "2024", "2025"):
+        assert kinds[(year, "深度行")] >= 10, "the programme asks for at least ten 深度行 a year"
+        assert kinds[(year, "对接会")] and kinds[(year, "路演")] and kinds[(year, "揭榜")]
+    assert len(demo.participants) >= 4 * len(demo.events)
+    assert 50 <= len(demo.deals) <= 3 * len(demo.events)
+    assert set(Counter(d["kind"] for d in demo.deals)) == {"许可", "转让", "作价入股", "合作开发", "技术服务"}
+    assert len(demo.tiers) >= 100 and len({p["登记号"] for p in demo.pledges}) >= 40
+    assert len(demo.clusters) >= 15 and len(demo.members) >= 5 * len(demo.clusters)
+    assert len(demo.bodies) >= 20 and len(demo.managers) >= 10
+
+
+def test_programme_references_resolve(demo):
+    events = {e["活动编号"] for e in demo.events}
+    achs = {a["ach_id"] for a in demo.achievements}
+    dems = {d["demand_id"] for d in demo.demands}
+    chains = {c["id"] for c in demo.chains}
+    for e in demo.events:
+        assert e["产业链"] in chains and e["举办地"] in REGIONS
+        assert e["主办单位"] in demo.body or demo.org(e["主办单位"])
+    for p in demo.participants:
+        assert p["event_id"] in events
+        demo.org(p["participant"])
+        assert not p["achievement"] or p["achievement"] in achs
+        assert not p["demand"] or p["demand"] in dems
+    licences = {x["license_id"] for x in demo.licenses}
+    transfers = {x["transfer_id"] for x in demo.transfers}
+    for d in demo.deals:
+        for ref in (d["provider"], d["recipient"]):
+            assert ref in demo.body or demo.org(ref)
+        assert not d["event_id"] or d["event_id"] in events
+        assert not d["demand_id"] or d["demand_id"] in dems
+        assert not d["ach_id"] or d["ach_id"] in achs
+        assert not d["license_id"] or d["license_id"] in licences
+        assert not d["transfer_id"] or d["transfer_id"] in transfers
+        assert float(d["成交金额(万元)"]) > 0
+        assert d["event_id"] or d["demand_id"] or d["transfer_id"], "a deal comes from an event, a match or a transfer"
+    for t in demo.tiers:
+        assert demo.org(t["企业名称"])["kind"] == "company"
+    for p in demo.pledges:
+        assert p["专利号"] in demo.patent and demo.patent[p["专利号"]]["status"] == "granted"
+        demo.org(p["出质人"]), demo.org(p["质权人"])
+        assert "银行" in p["质权人"]
+    for m in demo.members:
+        assert m["cluster"] in {c["cluster_id"] for c in demo.clusters}
+        demo.org(m["member"])
+    for tm in demo.managers:
+        assert tm["所在机构"] in demo.body
+    for a in demo.achievements:
+        assert not a.get("evaluator") or a["evaluator"] in demo.body
+
+
+def test_programme_records_tell_a_consistent_story(demo):
+    rank = {"专精特新中小企业": 1, "专精特新“小巨人”企业": 2, "制造业单项冠军企业": 3}
+    history: dict[str, list[tuple[int, int]]] = {}
+    for t in demo.tiers:
+        history.setdefault(demo.org(t["企业名称"])["name"], []).append((int(t["年份"]), rank[t["称号"]]))
+    upgrades = sum(1 for awards in history.values() for y, r in awards
+                   if any(y2 < y for y2, _ in awards) and all(r2 < r for y2, r2 in awards if y2 < y))
+    assert upgrades >= 10, "tier upgrades across years"
+    by_reg: dict[str, set[tuple[str, str, str]]] = {}
+    for p in demo.pledges:
+        by_reg.setdefault(p["登记号"], set()).add((p["出质人"], p["登记生效日"], p["状态"]))
+        if p["解除日"]:
+            assert p["状态"] == "已解除" and p["解除日"] > p["登记生效日"]
+    assert all(len(v) == 1 for v in by_reg.values()), "one registration = one pledgor, date and status"
+    assert any(len([p for p in demo.pledges if p["登记号"] == reg]) > 1 for reg in by_reg)
+    for a in demo.achievements:
+        assert a["eval_method"] in ("第三方评价", "专家评价", "自我声明") and a["level"]
+        assert (a["eval_method"] == "自我声明") == (a.get("self_declared") == "是")
+        if "经第三方评价" in a["description"]:
+            assert a["eval_method"] == "第三方评价"
+        assert (a["fiscal_funded"] == "是") == bool(a.get("funding_project"))
+    assert {d["status"] for d in demo.demands} == {"open", "awarded", "closed"}
+    assert all(d.get("winner") for d in demo.demands if d["status"] == "awarded")
+    assert sum(1 for lic in demo.licenses if lic["type"] == "open" and lic["offer_id"]) >= 5
+    for name in [b["机构名称"] for b in demo.bodies] + [m["姓名"] for m in demo.managers] + [c["name"] for c in demo.clusters]:
+        assert "示例" in name or "演示" in name, name

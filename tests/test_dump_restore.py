@@ -121,7 +121,7 @@ NODE = {"node": "Patent", "key": "CN1A", "labels": [], "props": {"pub_no": "CN1A
         ([{**HEADER, "version": 9}], "version 9 is not supported"),
         ([HEADER, NODE], "no end line after line 2; the dump is truncated"),
         ([HEADER, NODE, {"end": True, "nodes": 2, "relationships": 0}], "end line counts 2 nodes"),
-        ([HEADER, {**NODE, "node": "Person"}, {"end": True, "nodes": 1, "relationships": 0}], "not a keyed label"),
+        ([HEADER, {**NODE, "node": "Visitor"}, {"end": True, "nodes": 1, "relationships": 0}], "not a keyed label"),
         ([HEADER, {**NODE, "labels": ["Admin"]}, {"end": True, "nodes": 1, "relationships": 0}], "allow-list"),
         ([HEADER, {**NODE, "props": {}}, {"end": True, "nodes": 1, "relationships": 0}], "must hold its key"),
         ([HEADER, {"rel": "DROP", "start": ["Patent", "a"], "end": ["Patent", "b"], "props": {}},
@@ -273,3 +273,79 @@ def test_relationships_whose_endpoint_is_missing_are_counted(driver, settings, n
     ])
     report = restore_graph(driver, path, database=settings.database)
     assert (report.nodes, report.relationships, report.missing_endpoints) == (1, 0, 1)
+
+
+def _make_programme_graph(driver, ns: str) -> None:
+    """Every label and relationship type of the programme schema (issue 14), keyed with ``ns``."""
+    d = dt.date(2024, 6, 1)
+    write_nodes(driver, "Organization", [{"org_id": f"{ns}S", "name": "评价中心", "kind": "service",
+                                          "service_types": ["evaluation", "transfer"]}], extra_labels=("ServiceBody",))
+    write_nodes(driver, "Organization", [{"org_id": f"{ns}A", "name": "甲", "kind": "company", "tier": "小巨人",
+                                          "tier_source": "tier_awards", "tier_year": 2024},
+                                         {"org_id": f"{ns}K", "name": "银行", "kind": "company"}], extra_labels=("Company",))
+    nodes = {
+        "Chain": [{"chain_id": f"{ns}bat", "name": "电池"}],
+        "ChainNode": [{"node_id": f"{ns}bat.cell", "chain_id": f"{ns}bat", "name": "电芯"}],
+        "Region": [{"code": f"{ns}320500", "name": "苏州"}],
+        "Patent": [{"pub_no": f"{ns}CN9B", "title": "专利", "app_no": "202110100000.1"}],
+        "Achievement": [{"ach_id": f"{ns}ACH", "title": "成果", "trl": 6, "mrl": 5, "eval_date": d, "self_declared": False,
+                         "fiscal_funded": True, "transfer_modes": ["license", "equity"], "year": 2024, "level": "国内领先"}],
+        "Demand": [{"demand_id": f"{ns}D", "title": "需求", "status": "awarded", "budget": 500.0}],
+        "License": [{"license_id": f"{ns}L", "type": "open", "fee": 5.0, "record_no": "X1", "date": d}],
+        "OpenLicenseOffer": [{"offer_id": f"{ns}O", "declared": dt.date(2023, 1, 1)}],
+        "Transfer": [{"transfer_id": f"{ns}T", "mode": "assignment"}],
+        "Event": [{"event_id": f"{ns}E", "name": "深度行", "kind": "deep_dive", "date": d, "region_code": f"{ns}320500"}],
+        "Deal": [{"deal_id": f"{ns}DL", "kind": "license", "value": 50.5, "date": d, "status": "signed"}],
+        "TierAward": [{"award_id": f"{ns}TA", "org_id": f"{ns}A", "tier": "小巨人", "year": 2024, "batch": "第六批"}],
+        "Pledge": [{"pledge_id": f"{ns}Y1", "registration_no": "Y1", "amount": 300.0, "registered": d, "status": "active",
+                    "app_nos": ["202110100000.1"]}],
+        "Cluster": [{"cluster_id": f"{ns}C", "name": "集群", "kind": "cluster", "year": 2023}],
+        "Person": [{"person_id": f"{ns}P", "name": "经理人", "role": "tech_manager", "certificate": "JS-1"}],
+    }
+    for label, rows in nodes.items():
+        write_nodes(driver, label, rows)
+    rels = [
+        ("EVALUATED", "Organization", "S", "Achievement", "ACH", {"date": d, "method": "third_party", "result": "好"}),
+        ("ORGANISED", "Organization", "S", "Event", "E", None), ("LOCATED_IN", "Event", "E", "Region", "320500", None),
+        ("ON_CHAIN", "Event", "E", "Chain", "bat", None), ("ATTENDED", "Organization", "A", "Event", "E", {"role": "attendee"}),
+        ("PRESENTED", "Event", "E", "Achievement", "ACH", None), ("PRESENTED", "Event", "E", "Demand", "D", None),
+        ("PARTY_TO", "Organization", "A", "Deal", "DL", {"role": "recipient"}), ("FROM_EVENT", "Deal", "DL", "Event", "E", None),
+        ("ANSWERS", "Deal", "DL", "Demand", "D", None), ("USES", "Deal", "DL", "Achievement", "ACH", None),
+        ("COVERS", "Deal", "DL", "Patent", "CN9B", None), ("RECORDED_AS", "Deal", "DL", "License", "L", None),
+        ("RECORDED_AS", "Deal", "DL", "Transfer", "T", None),
+        ("AWARDED", "Organization", "A", "TierAward", "TA", None), ("WON", "Organization", "A", "Demand", "D", None),
+        ("SERVES", "Organization", "S", "ChainNode", "bat.cell", None), ("SERVES", "Organization", "S", "Chain", "bat", None),
+        ("SERVES_REGION", "Organization", "S", "Region", "320500", None),
+        ("WORKS_FOR", "Person", "P", "Organization", "S", None), ("SERVES", "Person", "P", "ChainNode", "bat.cell", None),
+        ("PLEDGOR", "Organization", "A", "Pledge", "Y1", None), ("PLEDGEE", "Pledge", "Y1", "Organization", "K", None),
+        ("OF", "Pledge", "Y1", "Patent", "CN9B", None), ("UNDER", "License", "L", "OpenLicenseOffer", "O", None),
+        ("MEMBER_OF", "Organization", "A", "Cluster", "C", None), ("ON_CHAIN", "Cluster", "C", "Chain", "bat", None),
+        ("LOCATED_IN", "Cluster", "C", "Region", "320500", None),
+    ]
+    for rel_type, sl, s, el, e, props in rels:
+        write_relationships(driver, rel_type, [{"start": f"{ns}{s}", "end": f"{ns}{e}", "props": props or {}}],
+                            start_label=sl, end_label=el)
+
+
+@pytest.mark.neo4j
+def test_programme_labels_and_relationships_round_trip(driver, settings, ns, tmp_path):
+    _make_programme_graph(driver, ns)
+    before = graph_fingerprint(driver, database=settings.database, key_prefix=ns)
+    assert {"Event", "Deal", "Pledge", "Cluster", "TierAward", "Person"} <= set(before.nodes)
+    assert sum(before.relationships.values()) == 28 and before.relationships["SERVES"] == 3
+    path = tmp_path / "programme.jsonl"
+    report = dump_graph(driver, path, database=settings.database, key_prefix=ns)
+    assert report.relationships == 28
+
+    from tests.conftest import delete_prefixed
+
+    delete_prefixed(driver, settings.database, ns)
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns).total_nodes == 0
+    restored = restore_graph(driver, path, database=settings.database)
+    assert restored.missing_endpoints == 0
+    assert graph_fingerprint(driver, database=settings.database, key_prefix=ns) == before
+    with driver.session(database=settings.database) as s:
+        row = s.run("MATCH (o:Organization {org_id: $k}) RETURN labels(o) AS l, o.service_types AS t", k=f"{ns}S").single()
+        ev = s.run("MATCH (:Organization {org_id: $k})-[r:EVALUATED]->() RETURN valueType(r.date) AS t", k=f"{ns}S").single()
+    assert sorted(row["l"]) == ["Organization", "ServiceBody"] and row["t"] == ["evaluation", "transfer"]
+    assert ev["t"] == "DATE NOT NULL"

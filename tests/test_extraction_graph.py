@@ -68,8 +68,10 @@ def test_extract_graph_writes_and_is_idempotent(driver, settings, ns):
         # only this test's node: with the demo graph loaded, keywords also place CN1 on demo nodes
         maps = _read(driver, db, "MATCH (:Patent {pub_no: $p})-[r:MAPS_TO]->(:ChainNode {node_id: $n}) RETURN r",
                      p=f"{ns}CN1", n=f"{ns}battery.cathode")
-        assert len(maps) == 1 and maps[0]["r"]["confidence"] == 0.9 and maps[0]["r"]["method"] == "ipc_prefix"
-        assert maps[0]["r"]["methods"] == ["ipc_prefix", "keyword"]  # merged, never lowered
+        # chain placement by evidence combination (issue 18) replaces the automatic edge: the title's
+        # terms and the IPC group, with the rule and a calibrated confidence (tests/test_placement_*.py)
+        assert len(maps) == 1 and maps[0]["r"]["method"] == "evidence" and maps[0]["r"]["confidence"] >= 0.9
+        assert maps[0]["r"]["rule"] == "term+ipc_group" and "磷酸铁锂" in maps[0]["r"]["terms"]
         in_node = _read(driver, db, "MATCH (:Organization {org_id: $o})-[r:IN_NODE]->(:ChainNode {node_id: $n}) RETURN r",
                         o=f"{ns}O1", n=f"{ns}battery.cathode")
         assert {m for r in in_node for m in r["r"]["methods"]} == {"profile", "patents"}
@@ -79,7 +81,7 @@ def test_extract_graph_writes_and_is_idempotent(driver, settings, ns):
         assert achs[f"{ns}A2"]["trl"] == 5 and achs[f"{ns}A2"]["inf"] == 7  # stated data kept, reading recorded
         about = _read(driver, db, "MATCH (:Achievement {ach_id: $a})-[r:ABOUT]->(:ChainNode {node_id: $n}) RETURN r.method AS m",
                       a=f"{ns}A1", n=f"{ns}battery.cathode")
-        assert about == [{"m": "keyword"}]
+        assert about == [{"m": "evidence"}]
         sei = _read(driver, db, "MATCH (:Patent {pub_no: $p})-[r:IN_INDUSTRY]->(i:Industry) RETURN i.code AS code, r",
                     p=f"{ns}CN2")
         assert [x["code"] for x in sei] == [f"{ns}SEI-6.3"]

@@ -100,6 +100,17 @@ def test_linking_exact_alias_fuzzy_and_proposal():
     assert prop["by"] == "proposed" and prop["id"].startswith("ORG-")
 
 
+def test_short_names_link_only_when_unique():
+    gaz = Gazetteer(orgs=[OrgEntry("A", "常州恒锐精工科技有限公司"), OrgEntry("B", "苏州恒锐精工机械有限公司"),
+                          OrgEntry("C", "南通瑞丰自动化设备有限公司")])
+    linker = Linker(gaz)
+    assert linker.link_org("瑞丰自动化") == {"id": "C", "name": "南通瑞丰自动化设备有限公司", "by": "short_name", "score": 0.9}
+    assert linker.link_org("常州恒锐精工科技")["id"] == "A"
+    # 恒锐精工 is the short form of two organisations: a proposal, never a guess between them
+    assert linker.link_org("恒锐精工")["by"] == "proposed"
+    assert linker.link_org("瑞丰")["by"] == "proposed"  # two characters: too short to link without a declared alias
+
+
 def test_dictionary_orgs_from_gazetteer_are_found_and_linked():
     gaz = Gazetteer(orgs=[OrgEntry("ORG-9", "星衡新能源", ("星衡",))])
     nlp = build_nlp({"gazetteer": gaz})

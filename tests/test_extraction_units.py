@@ -1,13 +1,17 @@
-"""TRL reading, chain placement, text folding, the gold set and a tiny model training run."""
+"""TRL reading, chain placement, text folding, the gold set and small ORG-model training runs."""
+
+import pytest
 
 from extraction.corpora import parse_gold_line, read_gold
 from extraction.evaluate import score_examples
 from extraction.gazetteer import NodeEntry
-from extraction.model import ModelNer, train_org_model
+from extraction.model import MODEL_METHOD, OrgCrf, spans_to_tags, tags_to_spans
 from extraction.pipeline import build_nlp, extract_texts
 from extraction.placement import place_by_ipc, place_by_keywords, place_org_by_patents
 from extraction.textnorm import chunk_spans, fold_text
+from extraction.train_ner import name_lists, synthetic_sentences, train_crf, train_crf_on
 from extraction.trl import INFERRED_CONFIDENCE, read_trl
+from graph.errors import ExtractionError
 
 
 def test_trl_stated_and_inferred():
@@ -47,19 +51,69 @@ def test_gold_parser_and_size():
 
 def test_gold_set_meets_targets():
     res = score_examples(build_nlp(), read_gold())
-    assert res["labels"]["ORG"]["f1"] >= 0.90
+    assert res["labels"]["ORG"]["f1"] >= 0.93  # the default pipeline (rules + ORG model) keeps our own style
     assert res["labels"]["PATENT"]["f1"] >= 0.98 and res["labels"]["IPC"]["f1"] >= 0.98
     assert res["relations"]["ALL"]["p"] >= 0.85 and res["relations"]["ALL"]["r"] >= 0.6
 
 
-def test_tiny_model_trains_and_fills_in(tmp_path):
-    examples = [("星衡集团发布新品。", [(0, 4, "ORG")]), ("我们拜访了星衡集团。", [(5, 9, "ORG")])] * 10
-    info = train_org_model(examples, tmp_path / "m", epochs=3)
-    assert info["examples"] == 20 and (tmp_path / "m" / "meta.json").exists()
-    ModelNer(str(tmp_path / "m"))  # loads
-    nlp = build_nlp({"model_path": str(tmp_path / "m")})
-    rec = extract_texts(nlp, [{"id": 1, "text": "今天天气很好。"}])[0]
-    assert all(m["text"] == "今天天气很好。"[m["start"] : m["end"]] for m in rec["mentions"])
+def test_relation_gold_set_precision_and_recall():
+    """The relation gold set (company profiles / news style, short names and lists). On its dev part (the
+    rules were tuned on it) the default pipeline meets the issue's target (P ≥ 0.85 at R ≥ 0.6); on the
+    held-out third precision holds and recall is well above the rules alone but below 0.6 (docs/extraction.md)."""
+    from extraction.corpora import RELATIONS_GOLD_FILE
+
+    assert len(list(read_gold(RELATIONS_GOLD_FILE))) >= 150
+    nlp = build_nlp()
+    dev = score_examples(nlp, read_gold(RELATIONS_GOLD_FILE, "dev"), {"ORG"})["relations"]["ALL"]
+    assert dev["p"] >= 0.85 and dev["r"] >= 0.6, dev
+    held = list(read_gold(RELATIONS_GOLD_FILE, "heldout"))
+    assert len(held) >= 50
+    got = score_examples(nlp, held, {"ORG"})["relations"]["ALL"]
+    rules = score_examples(build_nlp({"model": "off"}), held, {"ORG"})["relations"]["ALL"]
+    assert got["p"] >= 0.85 and got["r"] >= 0.4 and got["r"] >= 2 * rules["r"], (got, rules)
+
+
+def test_tiny_crf_trains_loads_and_tags(tmp_path):
+    """Training on a small slice (our demo names in our templates) gives a model that loads and tags."""
+    names = name_lists(include_shared=False)
+    sentences, dict_names = synthetic_sentences(names, 300, seed=1)
+    meta = train_crf_on(sentences, dict_names[:50], tmp_path / "m", max_iterations=10)
+    assert meta["sentences"] == {"given": 300} and meta["size_bytes"] > 0
+    assert (tmp_path / "m" / "org_crf.crfsuite").is_file() and (tmp_path / "m" / "meta.json").is_file()
+    nlp = build_nlp({"model_path": str(tmp_path / "m"), "model_mode": "only"})
+    assert "chainkg_model_ner" in nlp.pipe_names
+    full, short = next((f, s) for f, s in names if s and s not in dict_names[:50])
+    text = f"据悉，{short}已成为澜舟示例的核心供应商，为其批量提供精密部件。"
+    rec = extract_texts(nlp, [{"id": 1, "text": text}])[0]
+    orgs = [m for m in rec["mentions"] if m["label"] == "ORG"]
+    # 澜舟示例 is in no training sentence: the model tags an unseen short name from its context
+    assert any(m["text"] in (short, "澜舟示例") and m["method"] == MODEL_METHOD for m in orgs), orgs
+    assert all(text[m["start"] : m["end"]] == m["text"] and 0.5 <= m["confidence"] <= 0.95 for m in orgs)
+
+
+@pytest.mark.shared_data
+def test_train_ner_on_a_shared_slice(tmp_path):
+    """`chainkg train-ner` on a few sentences of each corpus: never the held-out parts."""
+    meta = train_crf(tmp_path / "m", limit=30, synthetic=30, max_iterations=10)
+    assert meta["sentences"] == {"cluener": 30, "peoples_daily": 30, "resume": 30, "synthetic": 30}
+    crf = OrgCrf(tmp_path / "m")
+    assert isinstance(crf.tag("新华社北京电", [(0, 3), (3, 5), (5, 6)]), list)
+
+
+def test_bio_tags_round_trip():
+    spans = [(0, 2), (3, 4), (5, 9)]
+    tags = spans_to_tags(10, spans)
+    assert tags == ["B", "E", "O", "S", "O", "B", "I", "I", "E", "O"] and tags_to_spans(tags) == spans
+    assert tags_to_spans(["B", "I", "O", "B"]) == [(0, 2)]  # an unfinished span of 2+ is closed, a lone B is dropped
+
+
+def test_model_settings_fail_clearly(tmp_path):
+    with pytest.raises(ExtractionError, match="train-ner"):
+        build_nlp({"model_path": str(tmp_path)})
+    with pytest.raises(ExtractionError, match="model_mode"):
+        build_nlp({"model_mode": "sometimes"})
+    assert "chainkg_model_ner" not in build_nlp({"model": "off"}).pipe_names
+    assert "chainkg_model_ner" not in build_nlp({"lang": "en"}).pipe_names
 
 
 def test_proposed_org_ids_are_the_loaders_ids():
@@ -75,7 +129,7 @@ def test_proposed_org_ids_are_the_loaders_ids():
         assert m["link"]["by"] == "proposed"
         assert m["link"]["id"] == resolver.resolve(m["text"]), m["text"]
     # Spelling variants the loader folds together (width, brackets, 有限责任公司) share one id.
-    from extraction.normalize import org_id_for_name
+    from loaders.normalise import org_id_for_raw_name
 
-    assert org_id_for_name("苏州星澜（中国）新材料有限责任公司") == org_id_for_name("苏州星澜(中国)新材料有限公司 ")
-    assert org_id_for_name("") == org_id_for_name("  ")  # blank surfaces do not raise
+    assert org_id_for_raw_name("苏州星澜（中国）新材料有限责任公司") == org_id_for_raw_name("苏州星澜(中国)新材料有限公司 ")
+    assert org_id_for_raw_name("") == org_id_for_raw_name("  ")  # blank surfaces do not raise

@@ -109,7 +109,7 @@ def test_achievement_and_demand():
     assert ach.node["trl"] == 6 and [x.key for x in ach.refs] == ["CN114142123A"] and c.notes
     dem = validate_demand({"title": "固态电解质", "description": "d", "poster": "乙公司", "kind": "揭榜挂帅",
                            "budget": "500万", "responders": ["甲大学", "丙研究院"]}, ctx(r))
-    assert dem.extra_labels == ("Challenge",) and dem.node["budget"] == 5_000_000.0
+    assert dem.extra_labels == ("Challenge",) and dem.node["budget"] == 500.0  # 万元
     assert sorted(lk.rel_type for lk in dem.links) == ["POSTED", "RESPONDED", "RESPONDED"]
     with pytest.raises(RowRejected):
         validate_demand({"title": "x", "description": "d"}, ctx(r))
@@ -169,3 +169,69 @@ def test_credit_code_attached_to_a_name_only_organisation_is_a_reported_merge():
     assert e.org_id == "ORG-x" and e.credit_code == CC
     assert [(m.merged_input, m.matched_by) for m in r.merges] == [(CC, "name_norm")]
     assert r.resolve(CC) == "ORG-x"
+
+
+# ---------------------------------------------------------------------------------------------
+# programme rows (issue 14; integration in tests/test_programme_loaders.py)
+
+
+def test_money_is_stored_in_wan():
+    from loaders.validate import amount_wan
+
+    c = ctx()
+    assert amount_wan({"fee": "200000"}, "fee", c) == 20.0  # a bare number is yuan
+    assert amount_wan({"fee": "50万元"}, "fee", c) == 50.0
+    assert amount_wan({"fee": "1.2亿"}, "fee", c) == 12000.0
+    assert amount_wan({"fee_wan": "300"}, "fee", c) == 300.0  # a (万元) column
+    assert amount_wan({}, "fee", c) is None
+    lic = validate_license({"pub_no": "CN1234567A", "licensor": "甲大学", "licensee": "乙公司", "fee": "5万",
+                            "offer_id": "OL-1"}, ctx())
+    assert lic.node["fee"] == 5.0 and lic.node["offer_id"] == "OL-1"
+
+
+def test_pledge_patent_cells_are_publication_or_application_numbers():
+    from loaders.validate_programme import _patent_ref
+
+    assert _patent_ref("CN114142123A") == ("CN114142123A", None)
+    assert _patent_ref("ZL 202110123456.7")[0] is None
+    app = _patent_ref("202110123456")[1]  # the check digit is computed
+    assert app.startswith("202110123456.") and _patent_ref("ZL" + app) == (None, app)
+    with pytest.raises(ValueError):
+        _patent_ref("not-a-patent")
+
+
+def test_programme_vocabularies_accept_chinese_and_reject_the_rest():
+    from loaders.validate_programme import (
+        normalise_award_tier,
+        normalise_bool,
+        normalise_event_kind,
+        normalise_mrl,
+        normalise_service_type,
+        normalise_year,
+    )
+
+    assert normalise_event_kind("赋智深度行") == "deep_dive" and normalise_event_kind("对接会") == "matchmaking"
+    assert normalise_award_tier("专精特新“小巨人”企业") == "小巨人" and normalise_award_tier("制造业单项冠军示范企业") == "单项冠军"
+    assert normalise_service_type("概念验证") == "poc" and normalise_bool("是") is True and normalise_bool("否") is False
+    assert normalise_year("2024年") == 2024 and normalise_mrl("MRL7") == 7
+    for fn, bad in ((normalise_event_kind, "晚宴"), (normalise_award_tier, "金牌企业"), (normalise_bool, "也许"),
+                    (normalise_year, "1800"), (normalise_mrl, "11")):
+        with pytest.raises(ValueError):
+            fn(bad)
+
+
+def test_achievement_programme_fields_and_known_evaluator():
+    from loaders.validate import VALIDATORS
+
+    r = OrgResolver()
+    validate_organization({"name": "示例技术转移中心", "kind": "service"}, ctx(r))
+    rec = VALIDATORS["achievements"]({
+        "title": "成果", "description": "简介", "owner": "甲大学", "evaluator": "示例技术转移中心", "eval_method": "自我声明",
+        "eval_date": "2024-05-06", "mrl": "6级", "transfer_modes": "许可;联合开发;许可", "open_to_sme": "是"}, ctx(r))
+    n = rec.node
+    assert (n["eval_method"], n["self_declared"], n["year"], n["mrl"]) == ("self", True, 2024, 6)
+    assert n["transfer_modes"] == ["license", "cooperation"] and n["open_to_sme"] is True
+    assert [lk.rel_type for lk in rec.links].count("EVALUATED") == 1
+    unknown = VALIDATORS["achievements"]({"title": "成果2", "description": "x", "evaluator": "未知评价公司"}, ctx(r))
+    assert unknown.node["evaluator"] == "未知评价公司" and not [lk for lk in unknown.links if lk.rel_type == "EVALUATED"]
+    assert "未知评价公司" not in [e.name for e in r.orgs.values()]  # no organisation invented for a name

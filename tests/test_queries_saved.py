@@ -135,7 +135,6 @@ def test_programme_measures_by_hand(driver, settings, ns):
     assert national == {
         (None, "320000", "achievements"): 2,       # AC1, AC2 owned by U1 (Nanjing); no date recorded
         (2024, "320000", "demands"): 1,            # DM1 posted by S4 (Suzhou), deadline 2024-05-01
-        (2024, "320000", "matches_proposed"): 2,   # DM1 and AC1, AC2 are all ABOUT node B
         (2021, "320000", "licences_to_smes"): 1,   # LIC1 L1 → S2 (Nanjing)
         (2022, "440000", "licences_to_smes"): 1,   # LIC2 L2 → S3 (Shenzhen)
         (2023, "320000", "transfers_to_smes"): 1,  # TR1 U1 → S1 (Suzhou)
@@ -144,7 +143,7 @@ def test_programme_measures_by_hand(driver, settings, ns):
     jiangsu = _delta(_measures(driver, settings, region="江苏"), jiangsu0)  # by city inside the province
     assert jiangsu == {
         (None, "320100", "achievements"): 2, (2024, "320500", "demands"): 1,
-        (2024, "320500", "matches_proposed"): 2, (2021, "320100", "licences_to_smes"): 1,
+        (2021, "320100", "licences_to_smes"): 1,
         (2023, "320500", "transfers_to_smes"): 1,
     }
 
@@ -187,7 +186,7 @@ def test_injection_strings_are_data(driver, settings, sample, payload):
             if p.type not in ("str", "org", "chain", "node", "region", "ipc", "patent"):
                 continue
             params = {"chain": sample.ch, "region": "江苏", "from_org": sample.S1, "to_org": sample.S2,
-                      "org": sample.S1, "demand_id": sample.DM1}
+                      "org": sample.S1, "demand_id": sample.DM1, "ach_id": sample.AC1, "patent": sample.P1}
             params = {k: v for k, v in params.items() if k in {x.name for x in query.params}}
             if query.one_of:
                 params = {k: v for k, v in params.items() if k not in query.one_of}

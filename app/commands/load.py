@@ -19,13 +19,16 @@ from loaders.reference import REFERENCE_KINDS, load_reference
 
 def safe_cell(value: object) -> str:
     """A cell for a CSV opened in a spreadsheet: text starting with = + - @ gets a leading ' (no formulas)."""
-    from app.ui.downloads import escape_cell  # one escaping rule for every export
+    from app.export import escape_cell  # one escaping rule for every export (no streamlit in the CLI)
 
     return escape_cell("" if value is None else str(value))
 
 
 def write_rejects(report: LoadReport, directory: Path) -> list[Path]:
-    """Write ``DIR/rejects/<file>.csv`` (file,row,field,reason) for every file with rejects."""
+    """Write ``DIR/rejects/<file>.csv`` (file,row,field,reason) for every file with rejects.
+
+    UTF-8 with a BOM, like every CSV we write: Excel then shows the Chinese reasons correctly.
+    """
     by_file = defaultdict(list)
     for r in report.rejects:
         by_file[r.file].append(r)
@@ -35,7 +38,7 @@ def write_rejects(report: LoadReport, directory: Path) -> list[Path]:
         out_dir.mkdir(exist_ok=True)
     for name, rows in by_file.items():
         path = out_dir / f"{Path(name).stem}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
             w.writerow(["file", "row", "field", "reason"])
             for r in sorted(rows, key=lambda r: r.row):
@@ -44,12 +47,50 @@ def write_rejects(report: LoadReport, directory: Path) -> list[Path]:
     return written
 
 
+def links_dropped_reported(report: LoadReport) -> dict[str, int]:
+    """Per file, the reject lines that dropped a link but loaded the row (they make the exit code 1)."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in report.rejects:
+        if "link dropped" in r.reason:
+            counts[r.file] += 1
+    return counts
+
+
+def print_load_table(report: LoadReport, title: str) -> None:
+    """One row per file: read, loaded, rows rejected, links dropped, merges, created organisations, time."""
+    table = Table(title=title)
+    table.add_column("file", no_wrap=True, min_width=20)
+    for col in ("read", "loaded", "rejected", "links dropped", "orgs merged", "orgs created", "s"):
+        table.add_column(col, justify="right")
+    for f in report.files:
+        status = "[red]FATAL" if f.fatal else f"{f.loaded:,}"
+        table.add_row(f.file, f"{f.rows_read:,}", status, f"{f.rejected:,}", f"{f.dropped_links:,}", f"{f.merged:,}",
+                      f"{f.created_orgs:,}", f"{f.seconds:.1f}")
+    Console(width=max(Console().width, 110)).print(table)
+
+
+def exit_summary(report: LoadReport) -> str:
+    """One line saying why the exit code is what it is, in the table's terms."""
+    rows = sum(f.rejected for f in report.files)
+    dropped = sum(links_dropped_reported(report).values())
+    other = len(report.rejects) - rows - dropped
+    parts = [f"{rows:,} rows rejected", f"{dropped:,} links dropped"]
+    if other > 0:
+        parts.append(f"{other:,} other notes")
+    if report.fatal:
+        return f"exit 2: {len(report.fatal)} file(s) could not be loaded; " + ", ".join(parts)
+    if report.exit_code == 1:
+        return f"exit 1: {', '.join(parts)} (each listed in the rejects files above)"
+    return "exit 0: every row and link loaded"
+
+
 @click.command(
     "load",
     epilog="\b\nExamples:\n  chainkg load data/demo\n  chainkg load ~/exports --batch-size 10000\n  chainkg load ~/province --defer-indexes on --writers 2\n\n"
     "\b\nRecognised files: chains/*.yaml, organizations, patents, licenses, transfers,\n"
     "open_licenses, achievements, demands (.csv/.tsv/.jsonl/.xlsx).\n"
-    "Exit code: 0 all rows loaded, 1 some rows rejected (see DIR/rejects/), 2 fatal error.",
+    "Exit code: 0 all rows and links loaded, 1 some rows rejected or links dropped (see DIR/rejects/),\n"
+    "2 fatal error (a file could not be read, Neo4j unreachable).",
 )
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--batch-size", default=5000, show_default=True, help="Rows per write transaction.")
@@ -72,15 +113,7 @@ def load_cmd(directory: Path, batch_size: int, defer_indexes: str, writers: int)
 
         report = load_directory(driver(), directory, database=settings().database, batch_size=batch_size,
                                 progress=progress, defer_indexes=defer_indexes, writers=writers)
-    table = Table(title=f"chainkg load {directory}")
-    table.add_column("file", no_wrap=True, min_width=20)
-    for col in ("read", "loaded", "rejected", "orgs merged", "orgs created", "s"):
-        table.add_column(col, justify="right")
-    for f in report.files:
-        status = "[red]FATAL" if f.fatal else f"{f.loaded:,}"
-        table.add_row(f.file, f"{f.rows_read:,}", status, f"{f.rejected:,}", f"{f.merged:,}", f"{f.created_orgs:,}",
-                      f"{f.seconds:.1f}")
-    Console(width=max(Console().width, 100)).print(table)
+    print_load_table(report, f"chainkg load {directory}")
     if report.indexes_deferred:
         click.echo(f"indexes: {len(report.indexes_deferred)} built after the writes in {report.index_seconds:.1f}s")
     for m in report.merges[:20]:
@@ -91,6 +124,7 @@ def load_cmd(directory: Path, batch_size: int, defer_indexes: str, writers: int)
         click.echo(f"rejects written to {path}")
     for msg in report.fatal:
         click.secho(f"error: {msg}", fg="red", err=True)
+    click.echo(exit_summary(report))
     sys.exit(report.exit_code)
 
 

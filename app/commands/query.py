@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-
 import click
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from app.commands.output import emit_frame, format_option, frame_bytes
 from app.context import driver, settings
 from graph.errors import QueryError
 from queries.registry import get_query, list_queries, run_query
@@ -20,6 +16,7 @@ Examples:
   chainkg query --list
   chainkg query chain_map -p chain=nev_battery -p region=江苏
   chainkg query licensors_for -p org=苏州某某科技有限公司 --format csv > licensors.csv
+  chainkg query chain_map -p chain=nev_battery --format xlsx -o chain_map.xlsx --headers zh
   chainkg query license_paths -p from_org=ORG-1 -p to_org=ORG-2 -p max_hops=4 --format json
 """
 
@@ -35,13 +32,9 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def frame_to_text(df: pd.DataFrame, fmt: str) -> str:
-    """Render a result frame as csv or json text (table is printed with rich)."""
-    if fmt == "csv":  # lists become "a; b" cells so spreadsheets read them
-        from app.ui.downloads import export_frame  # flattens lists and escapes formula cells
-
-        return export_frame(df).to_csv(index=False, quoting=csv.QUOTE_ALL)
-    return json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2, default=str)
+def frame_to_text(df, fmt: str) -> str:
+    """A result frame as csv or json text (what ``--format csv|json`` writes, without the CSV's BOM)."""
+    return frame_bytes(df, fmt).decode("utf-8-sig")
 
 
 def print_listing() -> None:
@@ -58,9 +51,9 @@ def print_listing() -> None:
 @click.command("query", epilog=EPILOG)
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@format_option
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
-def query_cmd(name: str | None, params: tuple[str, ...], fmt: str, list_: bool) -> None:
+def query_cmd(name: str | None, params: tuple[str, ...], fmt: str, out, headers: str, list_: bool) -> None:
     """Run a saved query (read-only, bounded) and print its rows."""
     if list_:
         print_listing()
@@ -70,9 +63,7 @@ def query_cmd(name: str | None, params: tuple[str, ...], fmt: str, list_: bool) 
     get_query(name)  # unknown names fail before connecting
     df = run_query(driver(), name, database=settings().database, **parse_pairs(params))
     if fmt != "table":
-        sys.stdout.write(frame_to_text(df, fmt))
-        if fmt == "json":
-            sys.stdout.write("\n")
+        emit_frame(df, fmt, out, headers, sheet=name)
         return
     table = Table(title=f"{get_query(name).title} — {len(df)} rows")
     for col in df.columns:

@@ -25,6 +25,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_org_profile": ("机构画像", "Organisation profile"),
     "page_workbench": ("查询工作台", "Query workbench"),
     "page_import": ("数据导入", "Data import"),
+    # sidebar entries of pages other areas own (their own titles live in their label modules)
+    "nav_achievements": ("成果库", "Achievements library"),
+    "nav_patent_history": ("专利档案", "Patent history"),
+    "nav_placement_review": ("链上定位审核", "Placement review"),
     # banners
     "neo4j_down": ("无法连接 Neo4j", "Neo4j is unreachable"),
     "neo4j_how": (
@@ -43,6 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("下载 Excel", "Download Excel"),
     "download_png": ("下载 PNG", "Download PNG"),
     "rows": ("行", "rows"),
+    "show_ids": ("显示编号列", "Show id columns"),
     # overview
     "counts": ("数量", "Counts"),
     "nodes": ("节点", "Nodes"),
@@ -150,3 +155,25 @@ def both(key: str) -> str:
     """Chinese and English together, for page titles users search for in either language."""
     zh, en = LABELS.get(key, (key, key))
     return f"{zh} {en}" if lang() == "zh" else f"{en} {zh}"
+
+
+def choice(widget, label: str, options: list, *, key: str, index: int | None = 0, **kwargs):
+    """``widget(label, options, …)`` (st.selectbox or st.radio) whose option captions follow the
+    language toggle while keeping the user's choice.
+
+    Streamlit keeps a keyed select box's shown caption when only its ``format_func`` output
+    changes, so after a switch to English a chosen "全部" would stay Chinese. The widget therefore
+    gets a per-language key (the Chinese one is ``key`` itself, so tests and bookmarks keep it),
+    starting from the value chosen under the other language.
+    """
+    k = key if lang() == "zh" else f"{key}@{lang()}"
+    if k not in st.session_state:
+        for other in (key, f"{key}@en"):
+            if other != k and other in st.session_state:
+                prev = st.session_state[other]
+                if prev in options:
+                    index = options.index(prev)
+                elif prev is None and widget is not st.radio:
+                    index = None
+                break
+    return widget(label, options, index=index, key=k, **kwargs)

@@ -6,7 +6,23 @@ import streamlit as st
 
 from app.ui.connection import app_settings, driver_or_stop
 from app.ui.data import clear_caches, guarded, optional_module, stats
-from app.ui.i18n import both, t
+from app.ui.i18n import both, lang, t
+
+
+def localise_streamlit_chrome() -> None:
+    """Word the few texts Streamlit draws itself (the file uploader's button and size note) in the
+    session's language. Streamlit has no option for them, so a style rule hides its English text
+    and shows ours in its place (CSS only: the widget and its behaviour are untouched)."""
+    if lang() != "zh":
+        return
+    button, limit = t("upload_button"), t("upload_limit")
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{button}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+</style>""")
 
 
 def page_start(title_key: str, *, need_data: bool = True):

@@ -1,23 +1,20 @@
-"""`python -m app.ui.serve run app/streamlit_app.py …`: Streamlit's CLI with one fix applied first.
+"""`python -m app.ui.serve run app/streamlit_app.py …`: Streamlit's own command line, unchanged.
 
-Streamlit runs the very first script run of a process in its legacy multipage mode when a
-``pages/`` folder sits beside the main script (ours: app/pages/), so the first visitor would get the
-legacy sidebar and a page run without the entry script. The app always uses ``st.navigation``, so we
-tell Streamlit up front that the folder is not a legacy pages directory.
+Kept as the entry `chainkg app` starts (app/commands/app.py). Pages live in app/views/, a folder
+name Streamlit gives no meaning to, so no legacy multipage mode has to be switched off any more:
+this module only runs ``python -m streamlit`` with the given arguments.
 """
 
 from __future__ import annotations
 
+import runpy
 import sys
 
 
 def main() -> None:
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web.cli import main as streamlit_main
-
-    PagesManager.uses_pages_directory = False
+    """Run Streamlit's CLI (``streamlit run …``) with the process arguments."""
     sys.argv[0] = "streamlit"
-    streamlit_main()
+    runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
 
 
 if __name__ == "__main__":

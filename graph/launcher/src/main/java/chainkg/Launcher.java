@@ -10,13 +10,15 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
  * Starts an embedded Neo4j 5.26 Community DBMS with Bolt on 127.0.0.1 and waits for SIGTERM.
  *
  * Arguments: HOME_DIR PORT. Environment: CHAINKG_NEO4J_PAGECACHE_MB (default 1024),
- * CHAINKG_NEO4J_PASSWORD (when set, auth is enabled and the neo4j user gets that password).
+ * CHAINKG_NEO4J_PASSWORD (when set, auth is enabled and the neo4j user gets that password at
+ * every start; chainkg always sets it: NEO4J_PASSWORD or the password generated in CHAINKG_HOME).
  * Prints "CHAINKG_NEO4J_READY bolt://127.0.0.1:PORT" once Bolt accepts connections; the
  * Python side (graph/server.py) still verifies readiness with RETURN 1 over Bolt.
  */
@@ -59,8 +61,20 @@ public final class Launcher {
 
         if (auth) {
             // Embedded calls bypass auth, so the system database can set the password directly.
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            // At every start: the password (NEO4J_PASSWORD or the generated one) is the truth. Neo4j
+            // refuses to "change" a password to the one it already has; that is the normal restart.
+            try {
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+            } catch (QueryExecutionException e) {
+                if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                    // Never leave a half-started server waiting: report it like a failed database.
+                    System.out.println("CHAINKG_NEO4J_DATABASE_FAILED system setting the password failed: "
+                            + String.valueOf(e.getMessage()).replace('\n', ' '));
+                    System.out.flush();
+                    System.exit(3);
+                }
+            }
         }
         // The DBMS can come up while the default database fails (corrupt store, wrong version):
         // report that as a failed start with the server's own status message instead of waiting.

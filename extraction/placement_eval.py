@@ -1,0 +1,251 @@
+"""Scoring chain placement against the hand-judged gold set (tests/gold/placement_gold.tsv).
+
+The gold file stores publication numbers and judgements only; titles and IPC subclasses are read
+from the real data in ../shared/data/patents (licence: the patent metadata keeps its source terms,
+so it is not copied into the repository). Metrics:
+
+- **precision** per (patent, node) pair placed: right when the node is in the patent's ``nodes`` or
+  ``also`` (acceptable) set;
+- **recall** per patent that belongs somewhere (non-empty ``nodes``): found when at least one placed
+  node is in ``nodes``;
+- per chain: the pairs placed on that chain's nodes, and the patents whose ``nodes`` lie in it;
+- calibration: placed pairs by confidence band, with the share right in each band.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extraction.placement import MIN_SUPPORT_HIGH
+from graph.errors import ChainKGError
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD_PATH = ROOT / "tests" / "gold" / "placement_gold.tsv"
+TITLES_RELPATH = Path("patents") / "cn_ipc_titles" / "cn_patent_titles_ipc_oof.csv"
+CHAINS = ("nev_battery", "pv", "ic", "biomed", "industrial_robot")
+#: Confidence bands of the calibration table (lower bounds).
+BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+class GoldSetError(ChainKGError):
+    """The gold file or the shared patent data cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoldPatent:
+    """One judged patent: title and IPC from the shared data, the judged node sets and its split."""
+
+    pub_no: str
+    title: str
+    ipc: tuple[str, ...]
+    split: str
+    nodes: frozenset[str]
+    also: frozenset[str]
+    pool: str = ""
+    note: str = ""
+
+    @property
+    def acceptable(self) -> frozenset[str]:
+        return self.nodes | self.also
+
+
+def shared_data_dir() -> Path:
+    """``$CHAINKG_SHARED_DATA`` or ../shared/data beside the repository."""
+    return Path(os.environ.get("CHAINKG_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def load_gold(gold_path: Path | None = None, data_dir: Path | None = None, split: str | None = None) -> list[GoldPatent]:
+    """The gold set joined with titles/IPC from the shared data (``split``: tune, heldout or None = all)."""
+    gold_path = Path(gold_path or GOLD_PATH)
+    titles_path = Path(data_dir or shared_data_dir()) / TITLES_RELPATH
+    if not titles_path.is_file():
+        raise GoldSetError(f"patent titles not found at {titles_path}; set CHAINKG_SHARED_DATA to the shared data folder")
+    with titles_path.open(encoding="utf-8-sig", newline="") as f:
+        data = {r["publication_numbers"]: r for r in csv.DictReader(f)}
+    out: list[GoldPatent] = []
+    lines = [ln for ln in gold_path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    for i, line in enumerate(lines[1:], start=2):
+        row = dict(zip(header, line.split("\t"), strict=False))
+        pn = row.get("pub_no", "")
+        if pn not in data:
+            raise GoldSetError(f"{gold_path}: data row {i}: pub_no {pn!r} is not in {titles_path}")
+        if split and row.get("split") != split:
+            continue
+        rec = data[pn]
+        out.append(
+            GoldPatent(
+                pub_no=pn, title=rec["patent_title"], ipc=tuple(c for c in rec["true_subclasses_all"].split("|") if c),
+                split=row.get("split", ""), nodes=frozenset(x for x in (row.get("nodes") or "").split("|") if x),
+                also=frozenset(x for x in (row.get("also") or "").split("|") if x), pool=row.get("pool", ""),
+                note=row.get("note", ""),
+            )
+        )
+    return out
+
+
+@dataclass
+class Scores:
+    """Counts behind precision / recall / F1."""
+
+    placed: int = 0
+    right: int = 0
+    relevant: int = 0
+    found: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.placed if self.placed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.relevant if self.relevant else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"placed": self.placed, "right": self.right, "relevant": self.relevant, "found": self.found,
+                "precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
+
+
+@dataclass
+class Evaluation:
+    """Scores overall, per chain, per method, and the calibration table; ``errors`` lists the wrong pairs."""
+
+    overall: Scores = field(default_factory=Scores)
+    per_chain: dict[str, Scores] = field(default_factory=dict)
+    per_method: dict[str, Scores] = field(default_factory=dict)
+    calibration: list[dict[str, float | int]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    misses: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"overall": self.overall.as_dict(), "per_chain": {k: v.as_dict() for k, v in self.per_chain.items()},
+                "per_method": {k: v.as_dict() for k, v in self.per_method.items()}, "calibration": self.calibration}
+
+
+#: A placer: GoldPatent -> [(node_id, method, confidence)]
+Placer = Callable[[GoldPatent], Iterable[tuple[str, str, float]]]
+
+
+def chain_of(node_id: str) -> str:
+    return node_id.split(".", 1)[0]
+
+
+def evaluate(gold: list[GoldPatent], placer: Placer, *, min_confidence: float = 0.0) -> Evaluation:
+    """Score ``placer`` on ``gold`` (placements below ``min_confidence`` are dropped first)."""
+    ev = Evaluation(per_chain={c: Scores() for c in CHAINS})
+    band_counts = {b: [0, 0] for b in BANDS}
+    for g in gold:
+        placed = [(n, m, c) for n, m, c in placer(g) if c >= min_confidence]
+        nodes_placed = {n for n, _m, _c in placed}
+        for n, m, c in placed:
+            ok = n in g.acceptable
+            for s in (ev.overall, ev.per_chain.setdefault(chain_of(n), Scores()), ev.per_method.setdefault(m, Scores())):
+                s.placed += 1
+                s.right += ok
+            band = max(b for b in BANDS if c >= b)
+            band_counts[band][0] += 1
+            band_counts[band][1] += ok
+            if not ok:
+                ev.errors.append({"pub_no": g.pub_no, "title": g.title, "node": n, "method": m, "confidence": f"{c:.2f}",
+                                  "gold": "|".join(sorted(g.nodes)) or "-"})
+        if g.nodes:
+            hit = bool(nodes_placed & g.nodes)
+            ev.overall.relevant += 1
+            ev.overall.found += hit
+            for chain in {chain_of(n) for n in g.nodes}:
+                s = ev.per_chain.setdefault(chain, Scores())
+                s.relevant += 1
+                s.found += bool({n for n in nodes_placed & g.nodes if chain_of(n) == chain})
+            methods = {m for n, m, _c in placed if n in g.nodes}
+            for m, s in ev.per_method.items():
+                s.relevant += 1
+                s.found += m in methods
+            if not hit:
+                ev.misses.append({"pub_no": g.pub_no, "title": g.title, "gold": "|".join(sorted(g.nodes)),
+                                  "placed": "|".join(sorted(nodes_placed)) or "-"})
+    # a method first seen after some relevant patents were counted: recount its recall base
+    relevant = ev.overall.relevant
+    for s in ev.per_method.values():
+        s.relevant = relevant
+    uppers = [*BANDS[1:], 1.0001]
+    for b, hi in zip(BANDS, uppers, strict=True):
+        n, ok = band_counts[b]
+        ev.calibration.append({"band": f"[{b:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}", "placed": n, "right": ok,
+                               "accuracy": round(ok / n, 3) if n else None})
+    return ev
+
+
+#: The confidence each evidence class had before any gold-set data was seen (the first rule table):
+#: the prior the fit shrinks towards, with the weight of PRIOR_WEIGHT judged placements.
+RULE_PRIORS: dict[str, float] = {
+    "term+ipc_group": 0.95, "term+scope": 0.93, "terms": 0.9, "term": 0.85, "term+chain_scope": 0.8,
+    "shared+scope": 0.75, "ipc_group": 0.7, "context+anchor": 0.7, "context+scope": 0.6, "shared": 0.55,
+    "ipc_group_shared": 0.55, "context": 0.4, "out_of_domain": 0.3,
+}
+PRIOR_WEIGHT = 4
+CONFIDENCE_CAP = 0.95
+#: One-sided 95 % normal quantile of the Wilson lower bound a well-judged class's confidence is.
+WILSON_Z = 1.645
+#: A class whose share right on the tuning part is below this never reaches 0.8 (0.79 at most).
+HIGH_PRECISION = 0.95
+
+
+def wilson_lower(right: int, placed: int, z: float = WILSON_Z) -> float:
+    """Wilson score lower bound of the share right (``right`` of ``placed``): with ~95 % confidence
+    (one-sided, z = 1.645) the class's true precision is at least this."""
+    if placed <= 0:
+        return 0.0
+    p = right / placed
+    z2 = z * z
+    centre = p + z2 / (2 * placed)
+    margin = z * ((p * (1 - p) / placed + z2 / (4 * placed * placed)) ** 0.5)
+    return (centre - margin) / (1 + z2 / placed)
+
+
+def fit_rule_confidence(gold: list[GoldPatent], model) -> dict[str, dict[str, float | int]]:
+    """Per evidence class on ``gold`` (the tuning part): placed, right, the Wilson lower bound and
+    the fitted confidence, rounded down to 2 decimals and capped at CONFIDENCE_CAP:
+
+    - a class judged at least MIN_SUPPORT_HIGH times: its Wilson lower bound (a conservative
+      estimate of its precision, so a confidence of c means "right at least c of the time"), and
+      0.79 at most when its share right is below HIGH_PRECISION — only classes measured right
+      ≥ 95 % of the time reach 0.8;
+    - a class judged fewer times (or never): ``(right + PRIOR_WEIGHT × prior) / (placed +
+      PRIOR_WEIGHT)``, 0.79 at most.
+
+    Abstained placements (below PLACE_MIN) are scored too, so the classes that abstain are checked
+    as well."""
+    counts: dict[str, list[int]] = {}
+    for g in gold:
+        for p in model.place(g.title, g.ipc, min_confidence=0.0):
+            c = counts.setdefault(p.rule, [0, 0])
+            c[0] += 1
+            c[1] += p.node_id in g.acceptable
+    out = {}
+    for rule, prior in RULE_PRIORS.items():
+        n, r = counts.get(rule, [0, 0])
+        lower = wilson_lower(r, n)
+        if n >= MIN_SUPPORT_HIGH:
+            fitted = min(CONFIDENCE_CAP, int(100 * lower) / 100)
+            if r / n < HIGH_PRECISION:
+                fitted = min(fitted, 0.79)
+        else:
+            fitted = min(0.79, int(100 * (r + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)) / 100)
+        out[rule] = {"placed": n, "right": r, "prior": prior, "wilson_lower": round(lower, 3), "fitted": fitted}
+    # a class whose evidence contains another class's gets at least that class's confidence
+    for stronger, weaker in CONTAINS.items():
+        out[stronger]["fitted"] = max(out[stronger]["fitted"], out[weaker]["fitted"])
+    return out
+
+
+#: stronger evidence class -> a class whose evidence it contains
+CONTAINS = {"term+ipc_group": "term+scope"}

@@ -1,0 +1,139 @@
+"""Reproduce the sample behind tests/gold/placement_gold.tsv (run once, before any judging).
+
+Pools by broad domain words / IPC subclasses written before reading any title (NOT the chain
+files' keywords, so the sample is not biased towards what placement already finds), each pool
+ordered by sha1(pub_no) and cut at a quota; the rest of the data gives the non-chain sample.
+Split: sha1("split:" + pub_no) % 3 == 0 → held-out, else tuning; the issue's own error examples are
+forced into the tuning part (they were seen when the issue was written).
+
+    python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+
+POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # chain: (title words, IPC subclasses)
+    "nev_battery": (("电池", "新能源汽车", "电动汽车", "充电桩", "充电", "锂", "储能", "电机", "电动车", "正极", "负极", "电解液", "隔膜"),
+                    ("H01M", "B60L", "C01D", "C22B", "H02J")),
+    "pv": (("光伏", "太阳能", "逆变器", "硅片", "多晶硅", "单晶硅", "组件"), ("H02S", "H10F", "F24S", "C01B")),
+    "ic": (("芯片", "半导体", "晶圆", "集成电路", "封装", "光刻", "刻蚀", "服务器", "存储器", "电路板"),
+           ("H01L", "H10B", "H10D", "G03F", "H03K", "C23C")),
+    "biomed": (("药", "抗体", "疫苗", "细胞", "基因", "诊断", "医疗", "检测试剂", "化合物", "蛋白"),
+               ("A61K", "A61P", "C07C", "C07D", "C07K", "C12N", "C12Q", "C12M", "G01N")),
+    "industrial_robot": (("机器人", "减速器", "伺服", "机械臂", "机械手", "视觉", "夹爪", "AGV", "数字孪生"),
+                         ("B25J", "F16H", "G05B", "H02K", "H02P", "G05D")),
+}
+QUOTA = 46
+OTHERS = 112
+#: Second round (added after the first round's judging showed few positives for these chains, still
+#: before any tuning): narrower domain filters, title word AND IPC subclass.
+POOLS_2: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {
+    "biomed": (("药", "抗体", "疫苗", "细胞", "基因", "诊断", "试剂", "化合物", "蛋白", "肿瘤", "病毒", "制剂", "医"),
+               ("A61K", "A61P", "C07K", "C12N", "C12Q", "C12M", "A61J", "G01N"), 34),
+    "ic": (("芯片", "半导体", "晶圆", "集成电路", "封装", "光刻", "刻蚀", "晶体管", "存储", "沉积", "硅"),
+           ("H01L", "H10B", "H10D", "G03F", "H03K", "C23C", "G11C", "H05K", "C30B"), 30),
+    "nev_battery": (("电池", "汽车", "充电", "锂", "电机", "储能", "电极"), ("H01M", "B60L", "H02K", "C01D", "C22B"), 22),
+    "industrial_robot": (("机器人", "机械手", "机械臂", "夹爪", "减速", "伺服", "视觉"), ("B25J", "F16H", "G05B", "H02P", "G06T", "B65G"), 16),
+}
+QUOTA_3 = 24
+QUOTA_4 = 12
+#: Fifth round (placement engineer's successor, after the fourth tuning pass): the next patents of the
+#: round-1 pools, tuning part only; judged before the placer was run on them, scored once (a fresh
+#: estimate), then tuned on.
+QUOTA_5 = 44
+FORCED = ("CN113942410A", "CN215768944U", "CN113889104A", "CN114021993A", "CN114004945A",
+          "CN114032215A", "CN113929564A", "CN114028826A", "CN110950962B")
+
+
+def h(s: str) -> int:
+    return int(hashlib.sha1(s.encode("utf-8")).hexdigest(), 16)
+
+
+def split_of(pub_no: str) -> str:
+    """held-out for a third of the patents, fixed by hash; the issue's examples are tuning."""
+    if pub_no in FORCED:
+        return "tune"
+    return "heldout" if h("split:" + pub_no) % 3 == 0 else "tune"
+
+
+def sample(rows: list[dict]) -> list[tuple[str, str]]:
+    """[(pub_no, pool)] in a stable order."""
+    rows = sorted(rows, key=lambda r: h(r["publication_numbers"]))
+    taken: dict[str, str] = {p: "forced" for p in FORCED}
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA or pn in taken:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain
+                n += 1
+    for chain, (words, subclasses, quota) in POOLS_2.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= quota or pn in taken:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) and subs & set(subclasses):
+                taken[pn] = chain + "-2"
+                n += 1
+    # Third round (after the first tuning pass, to tune on fresh judgements without touching the
+    # held-out part): the next patents of the round-1 pools, all in the tuning part.
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_3 or pn in taken or split_of(pn) == "heldout":
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-3"
+                n += 1
+    # Fourth round (after the second tuning pass): the next patents of the round-1 pools, scored once
+    # before any change was made for them (a fresh check of the rules), then tuned on.
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_4 or pn in taken or split_of(pn) == "heldout":
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-4"
+                n += 1
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_5 or pn in taken or split_of(pn) == "heldout":
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-5"
+                n += 1
+    others = 0
+    for r in rows:
+        pn = r["publication_numbers"]
+        if pn in taken or others >= OTHERS:
+            continue
+        subs = set(r["true_subclasses_all"].split("|"))
+        if any(any(w in r["patent_title"] for w in ws) or subs & set(ss) for ws, ss in POOLS.values()):
+            continue
+        taken[pn] = "other"
+        others += 1
+    return list(taken.items())
+
+
+if __name__ == "__main__":
+    data = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+    by_pn = {r["publication_numbers"]: r for r in data}
+    for pn, pool in sample(data):
+        r = by_pn[pn]
+        print(pn, pool, split_of(pn), r["true_subclasses_all"], r["patent_title"], sep="\t")
