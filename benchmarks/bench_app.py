@@ -42,10 +42,11 @@ def page_runs(inputs: dict[str, str]) -> dict[str, list[tuple[str, str, str]]]:
         "overview": [],
         "chain_map": [("selectbox", "cm_chain", inputs["chain"])],
         "licensors": [("selectbox", "lf_node", inputs["node"])],
-        "license_paths": [("text_input", "lp_from_q", inputs["from_org"]), ("text_input", "lp_to_q", inputs["to_org"])],
+        # opens on an example pair two hops apart (lookup_license_pair): its default render is the main result
+        "license_paths": [],
         "demand_matching": [("selectbox", "dm_demand", inputs["demand"])],
         "patent_navigation": [("selectbox", "pn_node_chain", inputs["node_chain"]), ("selectbox", "pn_node", inputs["node"])],
-        "org_profile": [("text_input", "op_org_q", inputs["sme"])],
+        "org_profile": [],  # opens on an organisation with licences (lookup_license_pair)
         "workbench": [],
         "data_import": [],
         # pages other areas added (app/views/); measured once their file exists, at their default selection

@@ -173,6 +173,8 @@ _MODIFIER_STOP = "，,、；;。（()）及和与或"
 #: A term followed within this many characters (same phrase) by a term of another node of the same
 #: chain is that term's modifier (``PlacementModel._headed``).
 HEAD_GAP = 4
+#: Only a node's own terms make a head, not its context terms: "光伏逆变器汇流箱接地故障检测装置" is an
+#: inverter patent although the O&M context 故障检测 follows.
 HEAD_KINDS = ("term",)
 
 

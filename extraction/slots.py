@@ -25,12 +25,19 @@ _COOP = r"(?:签署|签订|合作|共建|联合|共同|携手|成立|达成|合�
 _PAIRS = [
     (r"向|为|给", _SUPPLY),
     (r"从", r"(?:采购|购买|获得)"),
-    (r"与|和|同|携手|联合", _COOP),
+    (r"与|和|同|携手|联合", rf"(?:{_COOP}|(?:开展|进行|推进)[^，,。；;]{{0,12}}?合作)"),
     (r"是|系|为|成为|已成为|隶属于", r"(?:的{0,1}[^，,。；;]{0,12}?(?:子公司|供应商|客户|供应链|下属|旗下)|$)"),
+    (r"由", r"(?:全资)?控股"),
 ]
 _LIST_TAIL = rf"(?:(?:、|和|及){_NAME})*?(?:等[^，,。；;]{{0,6}}?)?"  # "M、X和Y等企业" before the trigger
-_LEFT = [re.compile(rf"^(?P<n>{_NAME}){_ADV}(?:{p})$") for p, _ in _PAIRS]
-_RIGHT_TRIGGER = [re.compile(rf"^\s*{_LIST_TAIL}{t}") for _, t in _PAIRS]
+_LEFT = [re.compile(rf"^(?P<n>{_NAME}){_ADV}(?:{p})$") for p, _ in _PAIRS] + [
+    # "[X]的部分光刻胶从M采购": the buyer before its product
+    re.compile(rf"^(?P<n>{_NAME})的[^，,。；;的]{{1,10}}?{_ADV}从$"),
+    # "[X]的谐波减速器主要销往M、…": the supplier before its product
+    re.compile(rf"^(?P<n>{_NAME})的[^，,。；;的]{{1,10}}?{_ADV}(?:主要|批量|长期|稳定)?(?:销往|供应|供货给|出口到|出口至)$"),
+]
+_RIGHT_TRIGGER = [re.compile(rf"^\s*{_LIST_TAIL}{t}") for _, t in _PAIRS] + [
+    re.compile(r"^\s*(?:采购|购买|购入|进口)"), re.compile(r"")]
 _RIGHT = [re.compile(rf"^{_ADV}(?:{p})(?P<n>{_NAME})(?={t})") for p, t in _PAIRS] + [
     # "…许可给[Y]实施", "…转让给[Y]和[Z]", "旗下的[Y]负责…": the name ends at a list word, a verb or the clause end
     re.compile(rf"^[^，,。；;]{{0,20}}?(?:许可给|转让给|授权给|供应给|供货给|许可|授权)(?P<n>{_NAME})"
@@ -40,9 +47,17 @@ _RIGHT = [re.compile(rf"^{_ADV}(?:{p})(?P<n>{_NAME})(?={t})") for p, t in _PAIRS
     # "M的客户包括[X]、…", "M的…已进入[X]供应链"
     re.compile(rf"^的(?:主要|核心|重要)?客户(?:包括|有|为|是|涵盖)[:：]?(?P<n>{_NAME})(?=[、和及，,。；;]|等|$)"),
     re.compile(rf"^的[^，,。；;]{{0,12}}?(?:已经|已)?进入(?P<n>{_NAME})(?=的?(?:供应链|供应商))"),
+    # "M的气体传感器批量供应[Y]", "M的减速器主要销往[Y]、…"
+    re.compile(rf"^的[^，,。；;]{{1,12}}?{_ADV}(?:长期|主要|稳定|批量|独家)?(?:供应|供货给|销往|出口到|出口至)(?P<n>{_NAME})"
+               r"(?=[、和及，,。；;]|等|$)"),
+    # "M隶属于[Y]。"
+    re.compile(rf"^隶属于?(?P<n>{_NAME})(?=[，,。；;]|$)"),
 ]
-#: A list continuing after an ORG: "M、[X]、[Y]等…", "M和[X]提供…".
-_LIST_ITEM = re.compile(rf"^(?:、|和|及)(?P<n>{_NAME})(?=[、和及]|等|提供|供应|配套|合作|签署|共同|联合|两家|三家|均|都|[，,。；;]|$)")
+#: A list continuing after an ORG: "M、[X]、[Y]等…", "M和[X]提供…" (used with ``match(text, pos)``: no ``^``,
+#: which would only match at the start of the text).
+_LIST_ITEM = re.compile(rf"(?:、|和|及)(?P<n>{_NAME})(?=[、和及]|等|提供|供应|配套|合作|签署|共同|联合|两家|三家|均|都|[，,。；;]|$)")
+#: A list is only followed in a sentence that states a relation (news lists of ministries or clubs are not).
+_RELATION_CUE = re.compile(r"供应|供货|配套|提供|采购|客户|合作|签署|签订|携手|联合|许可|转让|授权|子公司|控股|旗下|下属|销往|交付|代工|供应商|供应链")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?、（）()“”\"\s]")
 _NOT_NAMES = frozenset("公司 本公司 该公司 我们 双方 其 他们 企业 客户 用户 产品 市场 记者 政府 国家 行业".split())
 
@@ -69,13 +84,15 @@ def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int
     out: list[Mention] = []
 
     def add(s: int, e: int) -> None:
-        # A model ORG strictly inside the slot is a cut-short name (邦普 in 邦普循环): the slot replaces it.
+        # A model ORG strictly inside the slot is a cut-short name (邦普 in 邦普循环): the slot replaces it,
+        # as it replaces a TECH/REGION term inside the name.
         if e - s < 2:
             return
         for m in mentions:
             if m.start < e and s < m.end:
-                if not (m.label == "ORG" and m.method.startswith("model:") and s <= m.start and m.end <= e
-                        and m.end - m.start < e - s):
+                inside = s <= m.start and m.end <= e and m.end - m.start < e - s
+                # a technology or region word inside a short name (LG[新能源], 海尔智家) does not block it
+                if not (inside and (m.label in ("TECH", "REGION") or (m.label == "ORG" and m.method.startswith("model:")))):
                     return
         for m in [m for m in mentions if m.start < e and s < m.end]:
             m.label = "DROP"
@@ -84,9 +101,10 @@ def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int
         out.append(slot)
 
     for s_start, s_end in sentences:
-        for m in orgs:
-            if not (s_start <= m.start < s_end):
-                continue
+        queue = [m for m in orgs if s_start <= m.start < s_end]
+        while queue:
+            m = queue.pop(0)
+            found = len(out)
             # The other organisation before: "[X]向M供应…", "[X]与M签署…", "[X]是M的子公司"
             c0 = _clause_start(text, m.start, s_start)
             before, after = text[c0 : m.start], text[m.end : s_end]
@@ -96,16 +114,17 @@ def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int
                     add(c0 + hit.start("n"), c0 + hit.end("n"))
                     break
             # A list going on after M: "M、[X]等企业", "M和[X]提供…"
-            pos = m.end
+            pos = m.end if _RELATION_CUE.search(text, s_start, s_end) else s_end
             while (hit := _LIST_ITEM.match(text, pos, s_end)) and _plausible(hit.group("n"), non_org_terms):
                 add(hit.start("n"), hit.end("n"))
                 pos = hit.end("n")
             # The other organisation after, when M starts its clause: "M向[Y]供应…", "M与[Y]签署…"
-            if _clause_start(text, m.start, s_start) != m.start:
-                continue
-            for right in _RIGHT:
-                hit = right.match(after)
-                if hit and _plausible(hit.group("n"), non_org_terms):
-                    add(m.end + hit.start("n"), m.end + hit.end("n"))
-                    break
+            if _clause_start(text, m.start, s_start) == m.start:
+                for right in _RIGHT:
+                    hit = right.match(after)
+                    if hit and _plausible(hit.group("n"), non_org_terms):
+                        add(m.end + hit.start("n"), m.end + hit.end("n"))
+                        break
+            # a list may go on after a slot too ("客户有[特斯拉]、[赛力斯]和[比亚迪]")
+            queue.extend(x for x in out[found:] if x.method == SLOT_METHOD and x.end > m.end)
     return out

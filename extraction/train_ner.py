@@ -230,7 +230,7 @@ def featurised(sentences: list[Sentence], dict_names: list[str],
 
 
 def train_crf(out_dir: Path = DEFAULT_MODEL_DIR, *, limit: int | None = None, synthetic: int = 8000,
-              c1: float = 0.05, c2: float = 0.01, max_iterations: int = 10, seed: int = 0, feature_set: str = "lean",
+              c1: float = 0.05, c2: float = 0.01, max_iterations: int = 20, seed: int = 0, feature_set: str = "lean",
               algorithm: str = "ap", sources: tuple[str, ...] = ("cluener", "peoples_daily", "resume", "synthetic")) -> dict:
     """Train the ORG CRF on the corpora of :func:`training_sentences` and write ``org_crf.crfsuite``
     + ``meta.json`` to ``out_dir``; returns the meta."""

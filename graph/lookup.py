@@ -43,3 +43,11 @@ def has_nodes(driver: neo4j.Driver, label: str, *, database: str = "neo4j") -> b
     query = f"MATCH (n:{check_label(label)}) RETURN true AS found LIMIT 1"
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         return session.run(query).single() is not None
+
+
+def all_keys(driver: neo4j.Driver, label: str, *, database: str = "neo4j") -> set[str]:
+    """Every key of ``label`` in the graph (for small labels such as ChainNode; read-only)."""
+    key = key_of(check_label(label))
+    records, _, _ = driver.execute_query(f"MATCH (n:{label}) RETURN n.{key} AS k", database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    return {r["k"] for r in records if r["k"]}

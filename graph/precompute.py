@@ -11,6 +11,20 @@ region (chain_map, chain_gaps, licensors_for):
 * on each Patent: ``pc_licensors`` (org_ids of its owners that are neither an SME nor a government)
   and ``pc_owner_degree`` (its HOLDS|APPLICANT_OF degree when computed — its freshness stamp).
 
+``node_owners`` stores on each ChainNode every owner of its patents with its distinct patents on the
+node, ordered as chain_gaps lists the strongest organisations elsewhere (``pc_own_ids`` /
+``pc_own_counts`` / ``pc_own_regions``, stamp ``pc_own_stamp``: the graph's count-store totals).
+
+``refresh_programme_totals`` (run by ``refresh_chain_counts`` after the steps above) stores
+programme_measures' yearly totals (issue 14: it read every licence, transfer, deal, event, pledge,
+award, achievement and demand on each run): the query's own record section, summed per (measure,
+year, region code, chain), kept on ``ProgrammeTotals`` nodes — ``L2:`` (keys: 2-digit region prefixes,
+'~' for no region), ``L4:<province prefix>`` (keys: 4-digit prefixes) and ``L6:<city prefix>`` (keys:
+full codes) — as aligned lists ``measures``/``years``/``keys``/``chains``/``values`` ('~' and -1 stand
+for null), with the stamp on ``(:ProgrammeTotals {key: 'stamp'})``: the count-store totals of every
+label and relationship type the records are read through. A record changed in place (same counts)
+is seen only after the next refresh, as for licensor_groups.
+
 "Owner" everywhere is the queries' rule: the HOLDS organisations, or the applicants when nobody
 holds the patent. It is a full refresh and idempotent (a value is only written when it changed).
 The queries use a node's values only while ``pc_total`` equals its live MAPS_TO degree (a patent's
@@ -20,10 +34,13 @@ so a graph that was never refreshed still answers correctly.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import neo4j
 from neo4j.exceptions import Neo4jError
 
-from graph.errors import WriteError
+from graph.errors import ChainKGError, WriteError
 
 _OWNER = "(type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)"
 
@@ -133,11 +150,115 @@ REFRESHES: dict[str, str] = {
         "      n.pc_lic_max_filed = max_filed, n.pc_lic_stamp = stamp "
         "} IN TRANSACTIONS OF 1 ROWS"
     ),
+    # chain_gaps' strongest organisations elsewhere (issue 14: each gap read all of its node's
+    # patents): every owner of the node's patents with its distinct patents on the node, ordered as
+    # the query orders them (patents descending, then name, then id), with its region code ('' for
+    # none) so the query skips the local ones. Stamp: the graph's count-store totals, as above.
+    "node_owners": (
+        f"{STAMP_CYPHER} "
+        "MATCH (n:ChainNode) "
+        "CALL (n, stamp) { "
+        "  CALL (n) { "
+        "    OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n) "
+        f"   WHERE {_OWNER} "
+        "    WITH h, count(DISTINCT p) AS k WHERE h IS NOT NULL "
+        "    ORDER BY k DESC, h.name, h.org_id "
+        "    RETURN collect(h.org_id) AS ids, collect(k) AS ks, collect(coalesce(h.region_code, '')) AS rcs "
+        "  } "
+        "  WITH n, stamp, ids, ks, rcs "
+        "  WHERE NOT (coalesce(n.pc_own_stamp = stamp, false) AND coalesce(n.pc_own_ids = ids, false) "
+        "    AND coalesce(n.pc_own_counts = ks, false) AND coalesce(n.pc_own_regions = rcs, false)) "
+        "  SET n.pc_own_ids = ids, n.pc_own_counts = ks, n.pc_own_regions = rcs, n.pc_own_stamp = stamp "
+        "} IN TRANSACTIONS OF 1 ROWS"
+    ),
 }
 
 
+#: The saved query whose record section and stamp the programme totals are built from (one source of
+#: truth: the stored path can only agree with the live one if both run the same Cypher).
+PROGRAMME_QUERY = Path(__file__).resolve().parent.parent / "queries" / "programme_measures.cypher"
+
+#: Label of the nodes holding programme_measures' stored totals (written only by this module).
+PROGRAMME_TOTALS_LABEL = "ProgrammeTotals"
+
+
+def programme_sections(path: Path = PROGRAMME_QUERY) -> tuple[str, str]:
+    """The ``// stamp: begin … end`` and ``// records: begin … end`` sections of programme_measures."""
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for name in ("stamp", "records"):
+        m = re.search(rf"^// {name}: begin\n(.*?)^// {name}: end$", text, re.S | re.M)
+        if not m:
+            raise ChainKGError(f"{path}: no '// {name}: begin' … '// {name}: end' section; "
+                               "programme_measures must keep both markers (graph/precompute.py reads them)")
+        out.append(m.group(1))
+    return out[0], out[1]
+
+
+def _programme_totals_cypher() -> str:
+    """One statement (one transaction, so the stamp and the totals always change together)."""
+    stamp, records = programme_sections()
+    # the stamp section ends "WITH need_chain, [...] AS stamp"; run it with the chain always needed
+    return (
+        "WITH true AS need_chain "
+        f"{stamp}"
+        "CALL (need_chain) { "
+        f"{records}"
+        "  WITH measure, CASE WHEN day IS NULL THEN -1 ELSE day.year END AS year, "
+        "       coalesce(rc, '~') AS rc, coalesce(chain_id, '~') AS chain_id, toFloat(n) AS n "
+        "  UNWIND [2, 4, 6] AS level "
+        "  WITH level, measure, year, chain_id, n, rc WHERE level = 2 OR rc <> '~' "
+        "  WITH level, measure, year, chain_id, n, "
+        "       CASE level WHEN 2 THEN '' WHEN 4 THEN left(rc, 2) ELSE left(rc, 4) END AS parent, "
+        "       CASE level WHEN 2 THEN left(rc, 2) WHEN 4 THEN left(rc, 4) ELSE rc END AS k "
+        "  WITH level, parent, measure, year, k, chain_id, sum(n) AS value "
+        "  ORDER BY level, parent, measure, year, k, chain_id "
+        "  WITH level, parent, collect(measure) AS ms, collect(year) AS ys, collect(k) AS ks, "
+        "       collect(chain_id) AS cs, collect(value) AS vs "
+        "  RETURN collect({key: 'L' + toString(level) + ':' + parent, level: level, parent: parent, "
+        "                  ms: ms, ys: ys, ks: ks, cs: cs, vs: vs}) AS rows "
+        "} "
+        "CALL (rows) { "
+        f"  MATCH (t:{PROGRAMME_TOTALS_LABEL}) WHERE t.key <> 'stamp' AND NOT t.key IN [x IN rows | x.key] "
+        "  DETACH DELETE t "
+        "} "
+        "CALL (rows) { "
+        "  UNWIND rows AS x "
+        f"  MERGE (t:{PROGRAMME_TOTALS_LABEL} {{key: x.key}}) "
+        "  WITH t, x WHERE NOT (coalesce(t.level = x.level, false) AND coalesce(t.parent = x.parent, false) "
+        "    AND coalesce(t.measures = x.ms, false) AND coalesce(t.years = x.ys, false) "
+        "    AND coalesce(t.keys = x.ks, false) AND coalesce(t.chains = x.cs, false) "
+        "    AND coalesce(t.values = x.vs, false)) "
+        "  SET t.level = x.level, t.parent = x.parent, t.measures = x.ms, t.years = x.ys, t.keys = x.ks, "
+        "      t.chains = x.cs, t.values = x.vs "
+        "} "
+        f"MERGE (s:{PROGRAMME_TOTALS_LABEL} {{key: 'stamp'}}) "
+        "WITH s, stamp WHERE NOT coalesce(s.stamp = stamp, false) "
+        "SET s.stamp = stamp"
+    )
+
+
+def refresh_programme_totals(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Recompute programme_measures' stored yearly totals; returns the properties (and nodes) changed.
+
+    One transaction: the stamp is counted before the records are read, so a write landing during
+    the refresh leaves a stamp that no longer matches and the query reads the records live.
+    """
+    cypher = _programme_totals_cypher()
+    try:
+        with driver.session(database=database) as session:
+            c = session.run(cypher).consume().counters
+    except Neo4jError as e:
+        raise WriteError(
+            f"precomputed shortcut 'programme_totals' failed ({e.code}: {e.message}); "
+            "re-run `chainkg load` or graph.precompute.refresh_chain_counts (it is idempotent)"
+        ) from e
+    return c.properties_set + c.nodes_deleted
+
+
 def refresh_chain_counts(driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000) -> dict[str, int]:
-    """Recompute every precomputed shortcut; returns the properties set per refresh step.
+    """Recompute every precomputed shortcut (programme_measures' totals included); returns the
+    properties set per refresh step.
 
     Run after anything that changes patents, owners, regions or placements (the end of
     ``run_derivations`` and of ``extract_graph`` do). Safe to re-run: values are only rewritten
@@ -155,4 +276,5 @@ def refresh_chain_counts(driver: neo4j.Driver, database: str = "neo4j", *, batch
                     "re-run `chainkg load` or graph.precompute.refresh_chain_counts (it is idempotent)"
                 ) from e
             out[name] = summary.counters.properties_set
+    out["programme_totals"] = refresh_programme_totals(driver, database)
     return out

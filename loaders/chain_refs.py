@@ -14,7 +14,7 @@ import difflib
 from collections import defaultdict
 from typing import Any
 
-from graph.schema import key_of
+from graph.lookup import all_keys
 from loaders.validate import Link, Record, Ref, Reject
 
 LABEL = "ChainNode"
@@ -32,10 +32,7 @@ class ChainNodeIds:
 
     def _graph_keys(self) -> set[str]:
         if self._graph is None:
-            key = key_of(LABEL)
-            records, _, _ = self.driver.execute_query(f"MATCH (n:{LABEL}) RETURN n.{key} AS k",
-                                                      database_=self.database)
-            self._graph = {r["k"] for r in records if r["k"]}
+            self._graph = all_keys(self.driver, LABEL, database=self.database) if self.driver is not None else set()
         return self._graph
 
     def _by_short_id(self, known: set[str]) -> dict[str, set[str]]:

@@ -2,7 +2,7 @@
 // title: 成果对接 Achievement matches
 // description: For one achievement (成果): the SMEs on its chain nodes and the demands it could answer (the reverse of demand_matches), each scored, with a one-sentence reason in Chinese.
 // param: ach_id: str (required) — the achievement's id
-// param: region: region = null — only SMEs and demand posters in this region (name or code)
+// param: region: region = null — only SMEs and demand posters in this region (name, code, or a group such as 长三角)
 // param: kind: str = null {sme|demand} — only SMEs or only demands (both when omitted)
 // param: include_closed: bool = false — also list 揭榜挂帅 challenges already awarded or closed
 // param: limit: int = 10 [1..200] — maximum rows of each kind
@@ -50,7 +50,7 @@ CALL (a, owner, own) {
   UNWIND own AS n
   MATCH (s:Organization)-[:IN_NODE]->(n)
   WHERE s.is_sme = true AND (owner IS NULL OR s <> owner)
-    AND ($region IS NULL OR coalesce(s.region_code, '') STARTS WITH $region)
+    AND ($region IS NULL OR any(rp IN $region WHERE coalesce(s.region_code, '') STARTS WITH rp))
   WITH owner, s, collect(DISTINCT n) AS shared
   // counted from the SME's own patents (a few), not from the node's (up to 100k at scale)
   WITH owner, s, shared,
@@ -102,7 +102,7 @@ CALL (a, owner, own, nodes, keywords) {
        coalesce(p.is_sme, false) AS by_sme,
        owner IS NOT NULL AND p.province_code IS NOT NULL AND p.province_code = owner.province_code AS same_province,
        d:Challenge AND coalesce(d.status, 'open') = 'open' AS open_challenge
-  WHERE $region IS NULL OR coalesce(p.region_code, '') STARTS WITH $region
+  WHERE $region IS NULL OR any(rp IN $region WHERE coalesce(p.region_code, '') STARTS WITH rp)
   WITH d, p, shared, kw_nodes, by_sme, same_province, open_challenge,
        2.0 * size(shared) + 0.5 * size(kw_nodes) + CASE WHEN by_sme THEN 0.5 ELSE 0.0 END
          + CASE WHEN same_province THEN 0.5 ELSE 0.0 END + CASE WHEN open_challenge THEN 0.5 ELSE 0.0 END AS score

@@ -112,3 +112,4 @@ RETURN a.ach_id AS ach_id,
          + CASE WHEN size(nodes) > 0 THEN '；属' + reduce(s = '', i IN range(0, size(nodes) - 1) | s + CASE WHEN i > 0 THEN '、' ELSE '' END + nodes[i]) + '环节' ELSE '' END
          + '。' AS reason
 ORDER BY coalesce(score, 0.0) DESC, coalesce(a.trl, 0) DESC, coalesce(a.year, 0) DESC, ach_id
+LIMIT $limit

@@ -27,15 +27,23 @@
 // column: local_services: int — 本地服务机构 | Local service bodies
 // column: tech_managers: int — 本地技术经理人 | Local technology managers
 // timeout: 10
+// The graph's count-store totals (constant time): the stamp of the stored owner lists (below).
+CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
+CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
+CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
+CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
+CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
+WITH [c1, c2, c3, c4, c5, c6] AS stamp
 MATCH (c:Chain {chain_id: $chain})-[:HAS_NODE]->(n:ChainNode)
 // Precomputed shortcuts (graph/precompute.py, docs/queries.md), as in chain_map: a node's stored
 // region counts are used only while its stamp pc_total equals its live MAPS_TO degree (one edge
 // per pair, so the degree is the national patent count); stale nodes are counted live. For a region
 // group the stored counts of its member regions are added up (a patent co-owned by organisations in
 // two member regions then counts in each; the live count counts it once).
-WITH c, n, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national
-WITH c, collect({n: n, national: patents_national, fresh: n.pc_total IS NOT NULL AND n.pc_total = patents_national}) AS rows
-WITH c, rows, [x IN rows WHERE NOT x.fresh | x.n] AS stale
+WITH stamp, c, n, COUNT { (n)<-[:MAPS_TO]-() } AS patents_national
+WITH stamp, c, collect({n: n, national: patents_national, fresh: n.pc_total IS NOT NULL AND n.pc_total = patents_national}) AS rows
+WITH stamp, c, rows, [x IN rows WHERE NOT x.fresh | x.n] AS stale
 CALL (stale) {
   WITH stale WHERE size(stale) > 0
   UNWIND $region AS rp
@@ -47,7 +55,7 @@ CALL (stale) {
   RETURN collect([m.node_id, k]) AS local_pairs
 }
 UNWIND rows AS row
-WITH c, row.n AS n, row.national AS patents_national, local_pairs, stale
+WITH stamp, c, row.n AS n, row.national AS patents_national, local_pairs, stale
 CALL (n) {
   OPTIONAL MATCH (o:Organization)-[:IN_NODE]->(n)
   WHERE o.is_sme = true AND ($tier IS NULL OR o.tier = $tier)
@@ -55,21 +63,39 @@ CALL (n) {
   RETURN count(o) AS smes_national,
          count(CASE WHEN any(rp IN $region WHERE coalesce(o.region_code, '') STARTS WITH rp) THEN 1 END) AS smes_local
 }
-WITH c, n, smes_national, smes_local, patents_national,
+WITH stamp, c, n, smes_national, smes_local, patents_national,
      CASE WHEN n IN stale
        THEN coalesce(head([x IN local_pairs WHERE x[0] = n.node_id | x[1]]), 0)
        ELSE reduce(k = 0, rp IN $region |
               k + coalesce(head([i IN range(0, size(n.pc_region_keys) - 1) WHERE n.pc_region_keys[i] = rp | n.pc_region_counts[i]]), 0))
      END AS patents_local
-WITH c, n, smes_national, smes_local, patents_national, patents_local
+WITH stamp, c, n, smes_national, smes_local, patents_national, patents_local
 WHERE smes_local <= $max_local_smes OR patents_local <= $max_local_patents
-CALL (n) {
-  OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
-  WHERE NOT any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp)
-    AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-  WITH h, count(DISTINCT p) AS k
+// Strongest elsewhere: the node's stored owner list (graph/precompute.py node_owners: every owner
+// with its patents on the node, in this order, with its region) while its stamp equals the graph's
+// totals above; else counted live from the node's patents.
+CALL (n, stamp) {
+  CALL (n, stamp) {
+    WITH n WHERE coalesce(n.pc_own_stamp = stamp, false)
+    UNWIND range(0, size(n.pc_own_ids) - 1) AS i
+    WITH i, n.pc_own_ids[i] AS id, n.pc_own_counts[i] AS k
+    WHERE NOT any(rp IN $region WHERE n.pc_own_regions[i] STARTS WITH rp)
+    ORDER BY i
+    LIMIT $top_n
+    MATCH (h:Organization {org_id: id})
+    RETURN h, k
+    UNION ALL
+    WITH n WHERE NOT coalesce(n.pc_own_stamp = stamp, false)
+    OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)
+    WHERE NOT any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp)
+      AND (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+    WITH h, count(DISTINCT p) AS k
+    ORDER BY k DESC, h.name
+    LIMIT $top_n
+    RETURN h, k
+  }
+  WITH h, k
   ORDER BY k DESC, h.name
-  LIMIT $top_n
   OPTIONAL MATCH (hr:Region {code: h.region_code})
   RETURN collect(CASE WHEN h IS NOT NULL THEN {id: h.org_id, name: h.name, region: coalesce(hr.name, h.region_code),
                                                sme: coalesce(h.is_sme, false), patents: k} END) AS elsewhere

@@ -38,6 +38,60 @@
 // programme label, the organisation read from each record in a subquery — never a scan of the
 // organisations or patents (a hash join over all SMEs is what the planner would otherwise pick).
 WITH $by = 'chain' OR $chain IS NOT NULL AS need_chain
+// Stored yearly totals (graph/precompute.py, refreshed after every load and extraction): the records
+// below are summed once per (measure, year, region code, chain) and kept on ProgrammeTotals nodes, one per
+// region level and parent prefix. They are read instead of the records while the stamp stored with them
+// (the counts of every label and relationship type the records are read through, from the count store:
+// constant time) equals the graph's, and every region prefix asked for is at least two characters with
+// none inside another; otherwise the records are read live. Both give the same rows.
+// stamp: begin
+CALL () { MATCH (x:Event) RETURN count(x) AS n_event }
+CALL () { MATCH (x:Deal) RETURN count(x) AS n_deal }
+CALL () { MATCH (x:License) RETURN count(x) AS n_license }
+CALL () { MATCH (x:Transfer) RETURN count(x) AS n_transfer }
+CALL () { MATCH (x:TierAward) RETURN count(x) AS n_tieraward }
+CALL () { MATCH (x:Achievement) RETURN count(x) AS n_achievement }
+CALL () { MATCH (x:Demand) RETURN count(x) AS n_demand }
+CALL () { MATCH (x:Pledge) RETURN count(x) AS n_pledge }
+CALL () { MATCH (x:OpenLicenseOffer) RETURN count(x) AS n_openlicenseoffer }
+CALL () { MATCH (x:Organization) RETURN count(x) AS n_organization }
+CALL () { MATCH (x:Patent) RETURN count(x) AS n_patent }
+CALL () { MATCH (x:ChainNode) RETURN count(x) AS n_chainnode }
+CALL () { MATCH (x:Chain) RETURN count(x) AS n_chain }
+CALL () { MATCH ()-[x:ON_CHAIN]->() RETURN count(x) AS r_on_chain }
+CALL () { MATCH ()-[x:PARTY_TO]->() RETURN count(x) AS r_party_to }
+CALL () { MATCH ()-[x:FROM_EVENT]->() RETURN count(x) AS r_from_event }
+CALL () { MATCH ()-[x:USES]->() RETURN count(x) AS r_uses }
+CALL () { MATCH ()-[x:COVERS]->() RETURN count(x) AS r_covers }
+CALL () { MATCH ()-[x:ANSWERS]->() RETURN count(x) AS r_answers }
+CALL () { MATCH ()-[x:LICENSEE]->() RETURN count(x) AS r_licensee }
+CALL () { MATCH ()-[x:ASSIGNEE]->() RETURN count(x) AS r_assignee }
+CALL () { MATCH ()-[x:OF]->() RETURN count(x) AS r_of }
+CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS r_maps_to }
+CALL () { MATCH ()-[x:AWARDED]->() RETURN count(x) AS r_awarded }
+CALL () { MATCH ()-[x:IN_NODE]->() RETURN count(x) AS r_in_node }
+CALL () { MATCH ()-[x:OWNS]->() RETURN count(x) AS r_owns }
+CALL () { MATCH ()-[x:ABOUT]->() RETURN count(x) AS r_about }
+CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS r_offered }
+CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS r_holds }
+CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS r_applicant_of }
+CALL () { MATCH ()-[x:UNDER]->() RETURN count(x) AS r_under }
+CALL () { MATCH ()-[x:PLEDGOR]->() RETURN count(x) AS r_pledgor }
+CALL () { MATCH ()-[x:POSTED]->() RETURN count(x) AS r_posted }
+WITH need_chain, [n_event, n_deal, n_license, n_transfer, n_tieraward, n_achievement, n_demand, n_pledge,
+           n_openlicenseoffer, n_organization, n_patent, n_chainnode, n_chain, r_on_chain, r_party_to,
+           r_from_event, r_uses, r_covers, r_answers, r_licensee, r_assignee, r_of, r_maps_to, r_awarded,
+           r_in_node, r_owns, r_about, r_offered, r_holds, r_applicant_of, r_under, r_pledgor,
+           r_posted] AS stamp
+// stamp: end
+OPTIONAL MATCH (root:ProgrammeTotals {key: 'stamp'})
+WITH need_chain,
+     coalesce(root.stamp = stamp, false)
+       AND ($region IS NULL OR all(i IN range(0, size($region) - 1) WHERE size($region[i]) >= 2
+             AND none(j IN range(0, size($region) - 1) WHERE j <> i AND $region[i] STARTS WITH $region[j]))) AS stored
+CALL (need_chain, stored) {
+  WITH need_chain WHERE NOT stored
+// records: begin
 CALL (need_chain) {
   MATCH (e:Event)
   OPTIONAL CALL (e, need_chain) {
@@ -181,11 +235,32 @@ CALL (need_chain) {
   }
   RETURN 'demands' AS measure, coalesce(d.posted, d.published, d.deadline) AS day, o.region_code AS rc, chain_id, 1 AS n
 }
-WITH measure, day, rc, chain_id, n
+// records: end
+  RETURN measure, CASE WHEN day IS NULL THEN null ELSE day.year END AS year, rc, chain_id, n
+  UNION ALL
+  // the stored totals: the national node for all regions (its keys: 2-digit prefixes), else per prefix
+  // asked the node of its province (keys: 4-digit prefixes) or of its cities (keys: full codes)
+  WITH stored WHERE stored
+  CALL () {
+    MATCH (t:ProgrammeTotals {key: 'L2:'}) WHERE $region IS NULL
+    RETURN t, '' AS rp
+    UNION ALL
+    UNWIND $region AS rp
+    MATCH (t:ProgrammeTotals)
+    WHERE (size(rp) = 2 AND t.key = 'L4:' + rp) OR (size(rp) > 2 AND t.level = 6 AND t.parent STARTS WITH left(rp, 4))
+    RETURN t, rp
+  }
+  UNWIND range(0, size(t.keys) - 1) AS i
+  WITH rp, t.measures[i] AS measure, t.years[i] AS year, t.keys[i] AS rc, t.chains[i] AS chain_id, t.values[i] AS n
+  WHERE rc STARTS WITH rp
+  // '~' and -1 stand for null (a stored list holds no nulls)
+  RETURN measure, CASE WHEN year = -1 THEN null ELSE year END AS year, CASE WHEN rc = '~' THEN null ELSE rc END AS rc,
+         CASE WHEN chain_id = '~' THEN null ELSE chain_id END AS chain_id, n
+}
+WITH measure, year, rc, chain_id, n
 WHERE ($region IS NULL OR any(rp IN $region WHERE coalesce(rc, '') STARTS WITH rp))
   AND ($chain IS NULL OR chain_id = $chain)
-WITH measure, n,
-     CASE WHEN day IS NULL THEN null ELSE day.year END AS year,
+WITH measure, n, year,
      CASE
        WHEN $by = 'chain' THEN CASE WHEN $region IS NULL OR size($region) <> 1 THEN null
                                     ELSE left($region[0] + '000000', 6) END

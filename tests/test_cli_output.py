@@ -53,8 +53,16 @@ def test_verbose_and_log_file_options(tmp_path):
     from app.cli import main
 
     log = tmp_path / "logs" / "chainkg.log"
+    from app import context
+
     env = {"CHAINKG_HOME": str(tmp_path / "h"), "CHAINKG_NEO4J_PORT": "1"}
-    res = CliRunner().invoke(main, ["-v", "--log-file", str(log), "server", "status"], env=env)
+    # The CLI caches its settings per process: clear them around this in-process run so the port-1
+    # settings neither come from nor leak into other tests' CLI calls.
+    context.settings.cache_clear()
+    try:
+        res = CliRunner().invoke(main, ["-v", "--log-file", str(log), "server", "status"], env=env)
+    finally:
+        context.settings.cache_clear()
     assert res.exit_code == 3
     text = log.read_text(encoding="utf-8")
     assert "chainkg.cli" in text or "chainkg server" in text

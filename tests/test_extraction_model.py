@@ -97,3 +97,74 @@ def test_model_span_filters():
     tech = [Mention("TECH", 1, 5, "dictionary", 0.9)]
     assert _technology_term(Mention("ORG", 0, 5, MODEL_METHOD, 0.8), tech)  # 对汽车电机: mostly a technology
     assert not _technology_term(Mention("ORG", 0, 12, MODEL_METHOD, 0.8), tech)
+
+
+def test_model_span_is_cut_at_a_relation_word():
+    """A model span running through a connector or a trigger verb ("常州瑞丰为上汽集团", "中石化控股子公司石化油服",
+    "汇川技术代工伺服驱动器") is cut there: two names after a connector, the name alone before a verb."""
+    import jieba
+
+    from extraction.doctypes import Mention
+    from extraction.model import _split_at_relation_words
+
+    def parts(text, span_text):
+        tokens, pos = [], 0
+        for w in jieba.cut(text):
+            tokens.append((pos, pos + len(w)))
+            pos += len(w)
+        s = text.index(span_text)
+        return [text[m.start : m.end] for m in _split_at_relation_words(Mention("ORG", s, s + len(span_text), MODEL_METHOD, 0.8),
+                                                                         text, tokens)]
+
+    assert parts("中石化控股子公司石化油服承接了该工程。", "中石化控股子公司石化油服") == ["中石化", "石化油服"]
+    assert parts("瑞丰自动化为汇川技术代工伺服驱动器。", "汇川技术代工伺服驱动器") == ["汇川技术"]
+    assert parts("阿里巴巴下属的平头哥发布了新芯片。", "阿里巴巴下属") == ["阿里巴巴"]
+    assert parts("中国联合网络通信集团有限公司发布公告。", "中国联合网络通信集团有限公司") == ["中国联合网络通信集团有限公司"]
+
+
+def test_rule_span_the_model_rejected_is_dropped_but_legal_names_stay():
+    """A suffix-rule span no model span touches survives only as a legal name or with the model's belief
+    (measured: such spans are mostly generic phrases like 部分银行, 当地政府)."""
+    from extraction.doctypes import Mention
+    from extraction.model import _prefer
+
+    generic = Mention("ORG", 0, 4, "rule:suffix", 0.85)  # "部分银行"
+    legal = Mention("ORG", 10, 20, "rule:suffix", 0.95)  # "…有限公司"
+    believed = Mention("ORG", 30, 36, "rule:suffix", 0.85)
+    probs = {(0, 4): 0.01, (10, 20): 0.0, (30, 36): 0.6}
+    keep, added = _prefer([generic, legal, believed], [], lambda s, e: probs[(s, e)])
+    assert [(m.start, m.end) for m in keep] == [(10, 20), (30, 36)] and added == []
+    assert keep[1].confidence == round(0.5 + 0.45 * 0.6, 3)  # capped by the model's belief
+
+
+def test_span_joining_two_things_with_yu_is_dropped_even_after_an_unknown_token():
+    """Found on the demo graph (轨迹规划与机器人控制 → "划与机器人"): a span starting inside an unknown jieba token is
+    still judged by the 与 rule."""
+    from extraction.doctypes import Mention
+    from extraction.model import _bad_boundary
+
+    text = "轨迹规划与机器人控制"
+    tokens = [(0, 2), (2, 5), (5, 10)]  # "轨迹" | "规划与" (a glue jieba does not know) | "机器人控制"
+    assert _bad_boundary(Mention("ORG", 3, 8, MODEL_METHOD, 0.8), text, tokens)
+
+
+def test_relation_slot_lists_follow_a_slot_only_in_a_relation_sentence():
+    """The list step (M、[X]和[Y]) works after a slot too, and only where the sentence states a relation."""
+    import re
+
+    from extraction import slots as slot_module
+
+    nlp = build_nlp({"model": "off"})
+    news = "华南理工大学、五山街道和天河公园举办联欢活动。"
+    got = extract_texts(nlp, [{"id": 1, "text": "拓普集团的客户有特斯拉、赛力斯和比亚迪。"}, {"id": 2, "text": news}])
+    found = [m["text"] for m in got[0]["mentions"] if m["method"] == SLOT_METHOD]
+    assert found == ["特斯拉", "赛力斯", "比亚迪"]
+    assert {("SUPPLIES", "拓普集团", t) for t in found} <= {(r["type"], r["head"], r["tail"]) for r in got[0]["relations"]}
+    assert not [m for m in got[1]["mentions"] if m["method"] == SLOT_METHOD]  # a news list, no relation cue
+    cue = slot_module._RELATION_CUE
+    try:  # the same sentence with the cue check switched off: the list step would take the places as names
+        slot_module._RELATION_CUE = re.compile("")
+        ungated = extract_texts(nlp, [{"id": 2, "text": news}])[0]
+    finally:
+        slot_module._RELATION_CUE = cue
+    assert [m["text"] for m in ungated["mentions"] if m["method"] == SLOT_METHOD]

@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 
 from loaders import pipeline
+from loaders.chain_refs import ChainNodeIds
 from loaders.resolve import OrgResolver
 
 
@@ -27,6 +28,7 @@ def loader(monkeypatch):
     ld = pipeline.Loader.__new__(pipeline.Loader)
     ld.driver, ld.database, ld.progress, ld.batch_size = None, "neo4j", None, 5000
     ld.resolver, ld.batch_keys = OrgResolver(), defaultdict(set)
+    ld.chain_ids = ChainNodeIds(None)  # no graph: only this load's chain nodes qualify short ids
     ld.asked = asked
     return ld
 

@@ -59,6 +59,9 @@ def test_notebook_runs_on_the_demo_graph(demo_graph, path, monkeypatch):
     # The kernel (ipykernel's python3 spec = this venv's interpreter) inherits the environment, so it
     # reaches the same Neo4j (CHAINKG_HOME / CHAINKG_NEO4J_PORT / NEO4J_URI) and imports the project from ROOT.
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # Charts inline, as in Jupyter and tools/run_notebooks.py: another test of this process may have
+    # switched matplotlib to Agg, which the kernel would inherit through MPLBACKEND and then draw nothing.
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     errors = [o for o in _outputs(nb) if o.output_type == "error"]

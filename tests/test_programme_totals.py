@@ -120,8 +120,8 @@ def test_stale_totals_fall_back_to_live(driver, settings, ns):
     assert {(r["year"], r["measure"]): r["value"] for r in _answer(driver, settings, chain=k.ch, by="chain")} == after
 
 
-def test_refresh_with_no_programme_records_is_fresh_and_empty(driver, settings, ns):
-    """Overlapping or short region prefixes are answered live; the stamp node exists after any refresh."""
+def test_refresh_always_leaves_one_stamp(driver, settings, ns):
+    """The stamp node exists after any refresh (a graph with no programme records is fresh and empty)."""
     refresh_programme_totals(driver, settings.database)
     recs, _, _ = driver.execute_query("MATCH (s:ProgrammeTotals {key: 'stamp'}) RETURN s.stamp AS s", database_=settings.database)
     assert len(recs) == 1 and len(recs[0]["s"]) > 20
@@ -217,3 +217,50 @@ def _write_random_records(driver, db: str, p: str, rnd: random.Random) -> None:
         rel("OF", g["pledge_id"], rnd.choice(pats)["pub_no"], "Pledge", "Patent")
     for (t, sl, el), recs in rels.items():
         write_relationships(driver, t, recs, start_label=sl, end_label=el, **kw)
+
+
+# ------------------------------------------------------------------ chain_gaps: stored owner lists
+
+
+def _gaps(driver, settings, chain: str) -> list[list[dict]]:
+    runs = [{"region": r, **t} for r in ("320000", "320500", "长三角", "440000")
+            for t in ({}, {"tier": "小巨人"}, {"tier": "none", "top_n": 10}, {"top_n": 1})]
+    return [run_query(driver, "chain_gaps", database=settings.database, chain=chain, max_local_smes=5,
+                      max_local_patents=50, **p).to_dict("records") for p in runs]
+
+
+def _own_stamp(driver, settings, prefix, value) -> None:
+    driver.execute_query("MATCH (n:ChainNode) WHERE n.node_id STARTS WITH $p SET n.pc_own_stamp = $v",
+                         p=prefix, v=value, database_=settings.database)
+
+
+@pytest.mark.parametrize("seed", [None, 4, 5])
+def test_chain_gaps_stored_owners_equal_live(driver, settings, ns, seed):
+    k = write_programme_graph(driver, ns, database=settings.database)
+    if seed is not None:
+        _write_random_records(driver, settings.database, ns, random.Random(seed))
+        refresh_chain_counts(driver, settings.database)
+    stored = _gaps(driver, settings, k.ch)
+    _own_stamp(driver, settings, ns, [-1])  # no graph has this stamp: counted live
+    live = _gaps(driver, settings, k.ch)
+    assert stored == live
+    assert any(r["strongest_elsewhere"] for rows in stored for r in rows)
+
+
+def test_chain_gaps_doctored_owner_count_shows_then_stale_falls_back(driver, settings, ns):
+    db = settings.database
+    k = write_programme_graph(driver, ns, database=db)
+    params = dict(chain=k.ch, region="320000", max_local_smes=5, max_local_patents=50)
+    before = {r["node_id"]: r["strongest_elsewhere"] for r in run_query(driver, "chain_gaps", database=db, **params).to_dict("records")}
+    assert before[k.B][0].endswith("(3)")  # L1 上海 holds P5-P7 on B
+    driver.execute_query("MATCH (n:ChainNode {node_id: $id}) SET n.pc_own_counts = [999] + tail(n.pc_own_counts)",
+                         id=k.B, database_=db)
+    doctored = {r["node_id"]: r["strongest_elsewhere"] for r in run_query(driver, "chain_gaps", database=db, **params).to_dict("records")}
+    assert doctored[k.B][0].endswith("(999)")  # the stored list is what the query read
+    # a new patent (not even on the chain) changes the graph's totals: the stored lists are stale
+    write_nodes(driver, "Patent", [{"pub_no": ns + "PX"}], database=db)
+    stale = {r["node_id"]: r["strongest_elsewhere"] for r in run_query(driver, "chain_gaps", database=db, **params).to_dict("records")}
+    assert stale == before
+    refresh_chain_counts(driver, db)
+    assert {r["node_id"]: r["strongest_elsewhere"]
+            for r in run_query(driver, "chain_gaps", database=db, **params).to_dict("records")} == before

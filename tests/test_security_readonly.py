@@ -105,7 +105,7 @@ def test_the_app_reaches_the_graph_only_through_read_only_helpers():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import neo4j|from neo4j)", text, re.M), path
         assert ".session(" not in text and "execute_write" not in text and "execute_query" not in text, path
-    assert "run_readonly" in (ROOT / "app" / "pages" / "workbench.py").read_text(encoding="utf-8")
+    assert "run_readonly" in (ROOT / "app" / "views" / "workbench.py").read_text(encoding="utf-8")
 
 
 @pytest.mark.neo4j

@@ -115,7 +115,7 @@ def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, lac_mod
 @click.option("--synthetic", type=int, default=8000, show_default=True, help="template sentences made from our name lists")
 @click.option("--algorithm", type=click.Choice(["ap", "lbfgs"]), default="ap", show_default=True,
               help="averaged perceptron (the shipped model) or L-BFGS (L1+L2; ~10x the CPU time)")
-@click.option("--iterations", type=int, default=10, show_default=True, help="epochs (ap) or L-BFGS iterations")
+@click.option("--iterations", type=int, default=20, show_default=True, help="epochs (ap) or L-BFGS iterations")
 @click.option("--features", "feature_set", type=click.Choice(["lean", "full"]), default="lean", show_default=True,
               help="feature templates (docs/extraction.md): lean is the shipped model's")
 @click.option("--c1", type=float, default=0.05, show_default=True, help="L1 regularisation (lbfgs only)")

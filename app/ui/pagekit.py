@@ -119,9 +119,19 @@ def _org_options(drv, q: str | None, limit: int) -> pd.DataFrame:
     return df if df is not None else pd.DataFrame(columns=["org_id", "name"])
 
 
+def _text(value) -> str | None:
+    """A table cell as text, or None when it is empty (None, NaN, blank): rows from pandas carry NaN
+    where the graph has no value, and NaN is truthy."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
 def _org_caption(row: dict) -> str:
+    row = {k: _text(v) for k, v in row.items()}
     bits = [str(row.get("name") or row.get("org_id"))]
-    region = row.get("region") or region_name(row.get("region_code"))
+    region = row.get("region") or (region_name(row["region_code"]) if row.get("region_code") else None)
     extra = " · ".join(x for x in (region, tier_name(row.get("tier")) or kind_name(row.get("kind"))) if x)
     return bits[0] + (f"（{extra}）" if extra and lang() == "zh" else f" ({extra})" if extra else "")
 

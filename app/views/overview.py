@@ -52,8 +52,9 @@ def amount(measure: str, value: float) -> str:
         if measure in MONEY:
             return f"¥{value / 100:,.0f}M" if value >= 1000 else (f"¥{value / 100:,.1f}M" if value >= 100 else f"¥{value * 10:,.0f}k")
         return fmt(value)
-    if measure in MONEY and value >= 10000:
-        return f"{value / 10000:,.0f}亿元" if value >= 100000 else f"{value / 10000:,.1f}亿元"
+    if measure in MONEY and value >= 1000:  # "6,800 万元" does not fit a tile; "0.68亿元" does
+        return (f"{value / 10000:,.0f}亿元" if value >= 100000 else
+                f"{value / 10000:,.1f}亿元" if value >= 10000 else f"{value / 10000:.2f}亿元")
     return f"{fmt(value)} {unit(measure)}"
 
 
