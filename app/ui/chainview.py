@@ -17,6 +17,8 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from app.ui.fonts import cjk_fonts
+
 SEGMENTS = ("upstream", "midstream", "downstream")
 SEGMENT_COLOURS = {"upstream": "#4e79a7", "midstream": "#59a14f", "downstream": "#f28e2b", "other": "#9c755f"}
 GAP_COLOUR = "#d62728"
@@ -172,23 +174,6 @@ def chain_chart(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, key
     return last if last in {str(n["id"]) for n in nodes} else None
 
 
-def _cjk_fonts() -> list[str]:
-    from matplotlib import font_manager
-
-    wanted = ("Noto Sans CJK SC", "Noto Sans CJK", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Droid Sans Fallback")
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not any(w in names for w in wanted):
-        # matplotlib's font cache may predate fonts installed later: add the CJK ones it can find.
-        for path in font_manager.findSystemFonts():
-            if any(k in path.lower() for k in ("wqy", "notosanscjk", "droidsansfallback", "simhei")):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError):
-                    continue
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    return [w for w in wanted if w in names] + ["DejaVu Sans"]
-
-
 def chain_png(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, title: str, subtitle: str,
               band_names: dict[str, str], gap_name: str, size_note: str) -> bytes:
     """The chain map as a PNG for reports: title in words, the filters used (``subtitle``), the
@@ -203,7 +188,7 @@ def chain_png(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, title
     pos = band_positions(nodes, edges)
     max_row = max((r for _, r in pos.values()), default=0)
     top = max((float(n.get("value") or 0) for n in nodes), default=0.0)
-    with plt.rc_context({"font.sans-serif": _cjk_fonts(), "font.family": "sans-serif", "axes.unicode_minus": False}):
+    with plt.rc_context({"font.sans-serif": cjk_fonts(), "font.family": "sans-serif", "axes.unicode_minus": False}):
         fig, ax = plt.subplots(figsize=(14, 2.2 + 0.85 * (max_row + 1)), dpi=110)
         for s, key in enumerate(SEGMENTS):
             ax.axvspan(s, s + 1, color=SEGMENT_COLOURS[key], alpha=0.07, lw=0)

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from app.ui.fonts import cjk_fonts
+
 SEGMENT_X = {"upstream": 0, "midstream": 1, "downstream": 2}
 SEGMENT_COLOURS = {"upstream": "#4e79a7", "midstream": "#59a14f", "downstream": "#f28e2b"}
 GROUP_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f"]
@@ -174,23 +176,6 @@ def frame_to_spec(df: pd.DataFrame, source: str, target: str, label: str | None 
     return spec
 
 
-def _cjk_font() -> list[str]:
-    from matplotlib import font_manager
-
-    wanted = ("Noto Sans CJK SC", "Noto Sans CJK", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Droid Sans Fallback")
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not any(w in names for w in wanted):
-        # matplotlib's font cache predates fonts installed later (e.g. fonts-wqy-microhei): add them.
-        for path in font_manager.findSystemFonts():
-            if any(k in path.lower() for k in ("wqy", "notosanscjk", "droidsansfallback", "simhei")):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError):
-                    continue
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    return [w for w in wanted if w in names] + ["DejaVu Sans"]
-
-
 def spec_png(spec: GraphSpec, title: str = "") -> bytes:
     """A static PNG of ``spec`` (fixed layout when given, else spring layout) for download."""
     import matplotlib
@@ -211,7 +196,7 @@ def spec_png(spec: GraphSpec, title: str = "") -> bytes:
         pos = nx.spring_layout(g, seed=7)
     groups = sorted({str(n.get("group") or "node") for n in spec.nodes})
     colour_of = {g_: SEGMENT_COLOURS.get(g_, GROUP_COLOURS[i % len(GROUP_COLOURS)]) for i, g_ in enumerate(groups)}
-    with plt.rc_context({"font.sans-serif": _cjk_font(), "axes.unicode_minus": False}):
+    with plt.rc_context({"font.sans-serif": cjk_fonts(), "axes.unicode_minus": False}):
         fig, ax = plt.subplots(figsize=(12, 7), dpi=110)
         ids = [str(n["id"]) for n in spec.nodes]
         nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9aa0a6", arrows=True, arrowsize=10)
