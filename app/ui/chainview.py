@@ -18,6 +18,7 @@ from collections import defaultdict
 from typing import Any
 
 from app.ui.fonts import cjk_fonts
+from app.ui.layering import in_segment_depths
 
 SEGMENTS = ("upstream", "midstream", "downstream")
 SEGMENT_COLOURS = {"upstream": "#4e79a7", "midstream": "#59a14f", "downstream": "#f28e2b", "other": "#9c755f"}
@@ -42,21 +43,7 @@ def band_positions(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> 
     """
     seg = {str(n["id"]): segment_index(n.get("segment")) for n in nodes}
     name = {str(n["id"]): str(n.get("label") or n["id"]) for n in nodes}
-    ups: dict[str, list[str]] = defaultdict(list)
-    for e in edges:
-        s, t = str(e["source"]), str(e["target"])
-        if s in seg and t in seg and s != t:
-            ups[t].append(s)
-    depth: dict[str, int] = {}
-
-    def local_depth(i: str, trail: frozenset[str] = frozenset()) -> int:  # longest in-segment chain
-        if i not in depth:
-            inner = [u for u in ups[i] if seg[u] == seg[i] and u not in trail]
-            depth[i] = 1 + max((local_depth(u, trail | {i}) for u in inner), default=-1)
-        return depth[i]
-
-    for i in seg:
-        local_depth(i)
+    ups, depth = in_segment_depths(seg, edges)
     width = defaultdict(int)
     for i in seg:
         width[seg[i]] = max(width[seg[i]], depth[i] + 1)

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from app.ui.fonts import cjk_fonts
+from app.ui.layering import in_segment_depths
 
 SEGMENT_X = {"upstream": 0, "midstream": 1, "downstream": 2}
 SEGMENT_COLOURS = {"upstream": "#4e79a7", "midstream": "#59a14f", "downstream": "#f28e2b"}
@@ -125,20 +126,9 @@ def segment_layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] | No
     and rows follow the mean row of each node's upstream nodes, so supply lines cross less.
     """
     seg = {str(n["id"]): SEGMENT_X.get(str(n.get("segment")), 3) for n in nodes}
-    ups: dict[str, list[str]] = {i: [] for i in seg}
-    for e in edges or []:
-        s, t_ = str(e["source"]), str(e["target"])
-        if s in seg and t_ in seg and s != t_:
-            ups[t_].append(s)
-    depth: dict[str, int] = {}
+    ups, depth = in_segment_depths(seg, edges)
 
-    def local_depth(i: str, trail: frozenset[str] = frozenset()) -> int:  # longest in-segment chain
-        if i not in depth:
-            inner = [u for u in ups[i] if seg[u] == seg[i] and u not in trail]
-            depth[i] = 1 + max((local_depth(u, trail | {i}) for u in inner), default=-1)
-        return depth[i]
-
-    columns = sorted({(seg[i], local_depth(i)) for i in seg})
+    columns = sorted({(seg[i], depth[i]) for i in seg})
     x_of: dict[tuple[int, int], float] = {}
     x = 0.0
     for k, key in enumerate(columns):
