@@ -21,8 +21,7 @@ from typing import Any
 from graph.derive_programme import TIER_RANK
 from graph.errors import ChainKGError
 from loaders import normalise as N
-from loaders.headers import map_headers
-from loaders.readers import open_table
+from loaders.headers import column_cells
 from loaders.validate import Link, Record
 from loaders.validate_programme import _patent_ref
 
@@ -105,13 +104,7 @@ def pledged_app_nos(path: Path) -> set[str]:
     the validators' to report)."""
     out: set[str] = set()
     try:
-        table = open_table(path)
-        hmap = map_headers("pledges", table.header)
-        col = next((i for i, c in hmap.columns.items() if c == "patent"), None)
-        key = hmap.canonical.get("patent")
-        for src in table.rows:
-            raw = src.values.get(key) if isinstance(src.values, dict) else (
-                src.values[col] if src.values and col is not None and col < len(src.values) else None)
+        for raw in column_cells(path, "pledges", "patent"):
             for cell in N.split_list(raw):
                 try:
                     _pub, app = _patent_ref(cell)

@@ -33,7 +33,7 @@ from graph.placement_store import IPC_DERIVATION  # the values graph/derive.py u
 from loaders import normalise as N
 from loaders.bulk_export import BulkManifest, BulkWriter
 from loaders.bulk_programme import ProgrammeBulk
-from loaders.headers import map_headers
+from loaders.headers import column_cells
 from loaders.mapping import GraphWrites, chain_prefixes, chain_writes, ipc_writes, org_node, region_writes
 from loaders.pipeline import check_header, find_source_files
 from loaders.readers import open_table, read_chain_yaml
@@ -263,13 +263,7 @@ class _BulkLoad:
     def scan_transferred(self, path: Path) -> None:
         """Publication numbers named in the transfers file (cheap pass, no resolution)."""
         try:
-            table = open_table(path)
-            hmap = map_headers("transfers", table.header)
-            col = next((i for i, c in hmap.columns.items() if c == "pub_no"), None)
-            key = hmap.canonical.get("pub_no")
-            for src in table.rows:
-                raw = src.values.get(key) if isinstance(src.values, dict) else (
-                    src.values[col] if src.values and col is not None and col < len(src.values) else None)
+            for raw in column_cells(path, "transfers", "pub_no"):
                 try:
                     self.transferred.add(N.normalise_pub_no(raw))
                 except (ValueError, TypeError):

@@ -11,7 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loaders.readers import open_table
 
 
 @dataclass(frozen=True)
@@ -355,3 +360,19 @@ def map_headers(kind: str, headers: list[str]) -> HeaderMap:
         result.extras[name] = str(raw)
         result.columns[pos] = name
     return result
+
+
+def column_cells(path: Path, kind: str, column: str) -> Iterator[Any]:
+    """The raw cells of one canonical ``column`` of a ``kind`` file, row by row (None where a row lacks
+    it): a cheap first pass that needs one column before the file is validated. Read errors raise the
+    reader's ChainKGError."""
+    table = open_table(path)
+    hmap = map_headers(kind, table.header)
+    col = next((i for i, c in hmap.columns.items() if c == column), None)
+    key = hmap.canonical.get(column)
+    for src in table.rows:
+        values = src.values
+        if isinstance(values, dict):
+            yield values.get(key)
+        else:
+            yield values[col] if values and col is not None and col < len(values) else None
