@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         version = check_connection(driver, settings)
         db = settings.database
-        param_sets = {k: v for k, v in pick_params(driver, db).items() if v}
+        # every saved query a user runs (the analytics projections, '_…', are bulk exports, not interactive)
+        param_sets = {k: v for k, v in pick_params(driver, db).items() if v and not k.startswith("_")}
         idle = idle_latencies(driver, db, param_sets, args.idle_runs)
         idle_all = [s for v in idle.values() for s in v]
         samples, errors, wall = run_clients(driver, db, param_sets, args.clients, args.seconds)

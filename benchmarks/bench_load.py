@@ -56,6 +56,19 @@ def write_patents_csv(path: Path, n: int, n_orgs: int, seed: int = 7) -> None:
                         f"20{10 + i % 14}-0{1 + i % 9}-1{i % 9}", "发明"])
 
 
+def server_cpu_seconds(settings) -> float | None:
+    """CPU seconds used so far by the local Neo4j this project started (None for another server).
+
+    On a shared machine wall time moves with other people's work; CPU seconds per row of the
+    client and the server do not, so before/after comparisons use them."""
+    try:
+        pid = int((settings.home / "neo4j.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Timer:
     """Wraps the pipeline's write functions to time node and relationship writes apart."""
 
@@ -119,11 +132,13 @@ def validate_only(n: int, n_orgs: int) -> dict:
     (the write phase only adds one chunk of ``batch_size`` rows at a time)."""
     from collections import defaultdict
 
+    from loaders.chain_refs import ChainNodeIds
     from loaders.resolve import OrgResolver
 
     loader = pipeline.Loader.__new__(pipeline.Loader)
     loader.resolver, loader.batch_keys, loader.progress = OrgResolver(), defaultdict(set), None
-    loader.driver, loader.database = None, "neo4j"
+    loader.driver, loader.database, loader.create_new = None, "neo4j", False
+    loader.chain_ids = ChainNodeIds(None)  # no server: only this load's chains (none here)
     with tempfile.TemporaryDirectory(prefix="chainkg-bench-") as tmp:
         path = Path(tmp) / "patents.csv"
         write_patents_csv(path, n, n_orgs)
@@ -152,6 +167,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--defer-indexes", choices=["auto", "on", "off"], default="auto",
                     help="as `chainkg load --defer-indexes` (auto: deferred when the database holds no patent)")
     ap.add_argument("--writers", type=int, default=pipeline.DEFAULT_WRITERS, help="node-writing transactions in flight")
+    ap.add_argument("--rel-writers", type=int, default=pipeline.DEFAULT_REL_WRITERS,
+                    help="relationship-writing lanes in flight (rows split by their hub end)")
+    ap.add_argument("--skip-derive", action="store_true",
+                    help="no derivations after the writes (compare write paths only)")
+    ap.add_argument("--merge-only", action="store_true",
+                    help="MERGE every row, also on a first load (the write path before CREATE-when-new)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the loaded benchmark data")
     ap.add_argument("--validate-only", action="store_true",
@@ -181,11 +202,15 @@ def main(argv: list[str] | None = None) -> dict:
             timer = Timer()
             timer.install()
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            t, cpu = time.perf_counter(), time.process_time()
+            t, cpu, server0 = time.perf_counter(), time.process_time(), server_cpu_seconds(settings)
             report = load_directory(driver, d, database=db, batch_size=args.batch_size,
-                                    defer_indexes=args.defer_indexes, writers=args.writers)
+                                    defer_indexes=args.defer_indexes, writers=args.writers,
+                                    rel_writers=args.rel_writers, create_new=not args.merge_only,
+                                    derive=not args.skip_derive)
             load_s = time.perf_counter() - t
             client_cpu_s = time.process_time() - cpu
+            server1 = server_cpu_seconds(settings)
+            server_cpu_s = server1 - server0 if server0 is not None and server1 is not None else None
             rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         naive = naive_baseline(driver, db, args.naive_sample, n_orgs)
         fast_nodes = timer.node_rows / timer.node_s
@@ -194,9 +219,19 @@ def main(argv: list[str] | None = None) -> dict:
             naive["rel_seconds"] / naive["relationships"]) * timer.rel_rows
         result = {
             "patents": args.patents, "organisations": n_orgs, "batch_size": args.batch_size, "writers": args.writers,
+            "rel_writers": args.rel_writers, "create_new": not args.merge_only,
+            "write_phase": {"node_rows_per_s": round(report.nodes_per_s), "rel_rows_per_s": round(report.rels_per_s),
+                            "node_write_seconds": round(report.node_write_seconds, 2),
+                            "rel_write_seconds": round(report.rel_write_seconds, 2)},
+            "phases_seconds": {"read_validate_resolve": round(report.other_seconds, 2),
+                               "node_writes": round(report.node_write_seconds, 2),
+                               "relationship_writes": round(report.rel_write_seconds, 2),
+                               "index_rebuild": round(report.index_seconds, 2), "derivations": round(report.derive_seconds, 2),
+                               "end_to_end": round(report.total_seconds, 2)},
             "indexes_deferred": len(report.indexes_deferred), "index_rebuild_seconds": round(report.index_seconds, 2),
             "generate_seconds": round(gen_s, 2), "load_seconds": round(load_s, 2),
-            "client_cpu_seconds": round(client_cpu_s, 1), "load_avg": [round(x, 2) for x in os.getloadavg()],
+            "client_cpu_seconds": round(client_cpu_s, 1),
+            "server_cpu_seconds": round(server_cpu_s, 1) if server_cpu_s is not None else None, "load_avg": [round(x, 2) for x in os.getloadavg()],
             "rows_rejected": len(report.rejects),
             "loader": {"node_rows": timer.node_rows, "node_seconds": round(timer.node_s, 2),
                        "node_rows_per_s": round(fast_nodes), "rel_rows": timer.rel_rows,

@@ -11,9 +11,12 @@ loaded by ``loaders.pipeline.load_directory``. The server is the one ``graph.set
 Each query runs once per parameter set to warm the plan cache (planning these queries costs
 0.5–2 s on a cold server: that is start-up, not latency), then ``--runs`` times spread over the
 parameter sets, which are drawn from the graph (busiest chain, busiest province, SMEs that took
-licences, licensor pairs two or more hops apart, demands, a busy node). Figures: ``<query>.p50_ms``
-and ``<query>.p95_ms``; the issue's targets at 1M patents are attached by run_all (chain_map
-p95 < 300 ms, license_paths < 200 ms, licensors_for < 500 ms) and given here as ``target``.
+licences, licensor pairs two or more hops apart, demands, a busy node, an IPC subclass and main
+group); every saved query is measured, the hidden projection ``_supply_network`` too (not
+``_licensing_network``: it returns the whole licensing network by design). Figures: ``<query>.p50_ms``
+and ``<query>.p95_ms``, with each parameter set's median printed; the targets at 1M patents are given
+as ``target`` (issue 7: chain_map p95 < 300 ms, license_paths < 200 ms, licensors_for < 500 ms;
+issue 17: every other query < 500 ms, patent_landscape < 300 ms).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from benchmarks.common import (  # noqa: E402
 )
 
 LOADED = "loaded"
+#: Issue 17's aims at 1M patents: every saved query p95 < 500 ms, patent_landscape < 300 ms (node and
+#: IPC prefix); used as ``target`` where benchmarks.common.ISSUE_TARGETS names none.
+ISSUE17_P95_MS = {"patent_landscape": 300}
 DEMO_PATENTS = 3000
 #: Baseline at demo scale: the p50/p95 (ms) first published in docs/queries.md (2026-11-27, before
 #: the query-shape fixes and the warm-up); ``ratio`` = now / then.
@@ -89,7 +95,9 @@ def pick_params(driver, db: str) -> dict[str, list[dict]]:
         "license_paths": [{"from_org": a, "to_org": c, "max_hops": 4} for a, c in g.pairs],
         "licensing_network": [{"org": a} for a in g.licensors] + [{"patent": p} for p in g.licensed_patents],
         "demand_matches": [{"demand_id": d} for d in g.demands],
-        "patent_landscape": [{"node": n} for n in node] + [{"ipc": "H01M"}],
+        # a node, an IPC subclass and main group (stored landscapes) and a node within a province (live)
+        "patent_landscape": [{"node": n} for n in node] + [{"ipc": "H01M"}, {"ipc": "H01M 10/"}]
+        + [{"node": n, "region": g.province} for n in node],
         "university_partners": [{"org": s} for s in g.smes],
         "open_offers": [{"node": n} for n in node],
         "org_profile": [{"org": s} for s in g.smes],
@@ -98,6 +106,11 @@ def pick_params(driver, db: str) -> dict[str, list[dict]]:
         "lookup_chain_nodes": [{"chain": g.chain}],
         "lookup_orgs": [{"q": "示例"}, {"q": "科技", "sme_only": True}],
         "lookup_demands": [{}],
+        "lookup_license_pair": [{}, {"limit": 5}],
+        "demand_text": [{"demand_id": d} for d in g.demands],
+        "landscape_patents": [{"node": n} for n in node] + [{"ipc": "H01M"}]
+        + [{"org": s} for s in g.smes[:2]] + [{"node": n, "status": "granted", "q": "电池"} for n in node],
+        "_supply_network": [{"chain": g.chain, "region": g.province}],
         **programme_params(driver, db, g),  # issue 14's queries (benchmarks/programme_params.py)
     }
 
@@ -109,11 +122,16 @@ def measure(driver, db: str, name: str, param_sets: list[dict], runs: int) -> tu
     for params in param_sets:
         run_query(driver, name, database=db, **params)  # plan cache and page cache warm-up
     samples, rows = [], 0
+    per_set: dict[int, list[float]] = {}
     for i in range(max(runs, len(param_sets))):
         params = param_sets[i % len(param_sets)]
         t0 = time.perf_counter()
         rows = len(run_query(driver, name, database=db, **params))
         samples.append(time.perf_counter() - t0)
+        per_set.setdefault(i % len(param_sets), []).append(samples[-1])
+    if len(param_sets) > 1:  # which input is the slow one
+        for j, xs in sorted(per_set.items()):
+            print(f"{'':22s}   median {1000 * sorted(xs)[len(xs) // 2]:8.1f} ms  {param_sets[j]}", flush=True)
     return samples, rows
 
 
@@ -146,7 +164,7 @@ def main() -> None:
             continue
         samples, rows = measure(driver, db, name, param_sets, args.runs)
         s = latency_summary(samples)
-        target = ISSUE_TARGETS.get(f"queries.{name}.p95_ms", (None, "lower"))[0]
+        target = ISSUE_TARGETS.get(f"queries.{name}.p95_ms", (None, "lower"))[0] or ISSUE17_P95_MS.get(name, 500)
         b50, b95 = DEMO_BEFORE.get(name, (None, None)) if args.scale == "demo" else (None, None)
         figures[f"{name}.p50_ms"] = finish_figure(figure(s["p50_ms"], "ms", better="lower", baseline=b50))
         figures[f"{name}.p95_ms"] = finish_figure(figure(
@@ -155,7 +173,11 @@ def main() -> None:
             + ("; target at 1M patents" if target else "")))
         print(f"{name:22s} p50 {s['p50_ms']:8.1f} ms  p95 {s['p95_ms']:8.1f} ms  ({s['n']} runs, {rows} rows)", flush=True)
         if s["p95_ms"] > args.profile_over:  # the slow ones: where their time goes, in Neo4j's own unit
-            hits = profile_query(driver, name, database=db, **param_sets[0])
+            try:
+                hits = profile_query(driver, name, database=db, **param_sets[0])
+            except Exception as e:  # noqa: BLE001 - the server cannot profile some plans ("not materialised")
+                notes.append(f"{name}: PROFILE failed ({type(e).__name__}: {str(e)[:120]})")
+                continue
             figures[f"{name}.db_hits"] = finish_figure(figure(hits, "db hits", better="lower",
                                                               note=f"PROFILE of the first parameter set {param_sets[0]}"))
             print(f"{'':22s} PROFILE {hits:,} db hits", flush=True)

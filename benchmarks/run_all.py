@@ -45,7 +45,7 @@ from benchmarks.report import update_performance_md  # noqa: E402
 
 #: Run order: bench_load cleans up after itself; bench_dataset then loads the generated data set that
 #: the query, ranking, app and reliability benchmarks read.
-ORDER = ["load", "dataset", "bulk", "extraction", "queries", "licensor_ranking", "app", "concurrency"]
+ORDER = ["load", "dataset", "bulk", "extraction", "queries", "licensor_ranking", "app", "app_users", "concurrency", "ops"]
 BASE_TIMEOUT_S = 300  # per benchmark at the default scale
 
 
@@ -67,9 +67,9 @@ def _patents(scale: int | str) -> int:
 
 
 def _model_args() -> list[str]:
-    """``--model DIR`` when a trained NER model exists (CHAINKG_BENCH_MODEL, else models/org-ner)."""
-    model = Path(os.environ.get("CHAINKG_BENCH_MODEL") or ROOT / "models" / "org-ner")
-    return ["--model", str(model)] if model.is_dir() else []
+    """``--model DIR`` when CHAINKG_BENCH_MODEL names one; else bench_extraction uses the shipped models/org-crf."""
+    model = os.environ.get("CHAINKG_BENCH_MODEL")
+    return ["--model", model] if model else []
 
 
 def _load_doc(r: dict[str, Any]) -> dict[str, Any]:

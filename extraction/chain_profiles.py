@@ -66,6 +66,58 @@ def split_ipc(codes: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(groups), tuple(scope)
 
 
+#: Spellings that name the same thing (both ways): a node listing one also matches the other, so the
+#: chain files need not list every spelling ("掩膜版" is "掩模版", "太阳能板" is "光伏板"). Per chain
+#: id, "*" for every chain. Written by hand from the gold set's tuning rounds and the IPC scheme's wording.
+TERM_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "*": (("掩模", "掩膜"), ("机械臂", "机械手臂"), ("锂离子电池", "锂电池"), ("支架", "托架"), ("散热", "冷却")),
+    # in the PV chain 光伏 and 太阳能 name the same products (光伏支架 / 太阳能支架, 光伏板 / 太阳能板)
+    "pv": (("光伏", "太阳能"), ("水面", "水上")),
+}
+#: Node-name parts shorter than this are not terms of their own (刻蚀, 电控, 材料 are too broad).
+NAME_PART_MIN = 4
+_NAME_SPLIT = ("与", "和", "及")
+_GENERIC_HEADS = ("设备", "装置", "系统", "材料", "器件", "元件")
+
+
+def _too_broad(term: str) -> bool:
+    """A derived term that is a short word plus a generic head (测试设备, 太阳能设备): it names a kind of
+    thing, not the node, so it is never derived (a chain file may still list one by hand)."""
+    return any(term.endswith(h) and len(term) - len(h) <= 3 for h in _GENERIC_HEADS)
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    """The parts of a compound node name ("锂电铜箔与集流体" → 锂电铜箔, 集流体 is too short; "数据中心与AI算力"
+    → 数据中心, AI算力), each at least NAME_PART_MIN characters: each names the node as the whole does."""
+    parts = [name]
+    for sep in _NAME_SPLIT:
+        parts = [q for p in parts for q in p.split(sep)]
+    return tuple(p for p in parts if len(parts) > 1 and len(p) >= NAME_PART_MIN and not _too_broad(p))
+
+
+def term_family(terms: Iterable[str], context: Iterable[str], name: str, chain_id: str) -> tuple[str, ...]:
+    """A node's terms with their family: the parts of a compound node name (:func:`name_parts`) and each
+    term's other spellings (:data:`TERM_VARIANTS`); a spelling already listed as a context term stays
+    context."""
+    ctx = set(context)
+    out = dict.fromkeys(terms)
+    for part in name_parts(name):
+        if part not in ctx:
+            out.setdefault(part)
+    pairs = (*TERM_VARIANTS.get("*", ()), *TERM_VARIANTS.get(chain_id, ()))
+    todo = list(out)
+    while todo:  # to closure: 光伏支架 → 太阳能支架 → 太阳能托架
+        t = todo.pop()
+        for a, b in pairs:
+            for x, y in ((a, b), (b, a)):
+                if x in t:
+                    v = t.replace(x, y)
+                    if v not in ctx and v not in out and not _too_broad(v):
+                        out[v] = None
+                        todo.append(v)
+    return tuple(out)
+
+
 def profile_from_mapping(raw: Mapping[str, Any], chain_id: str, chain_exclude: Iterable[str] = (),
                          anchors: Iterable[str] = (), domain: Iterable[str] = ()) -> NodeProfile:
     """A profile from a chain-file node dict (or a ChainNode row with the same field names)."""
@@ -78,6 +130,7 @@ def profile_from_mapping(raw: Mapping[str, Any], chain_id: str, chain_exclude: I
     context = _list(raw.get("context") or raw.get("context_terms"))
     if name and name not in terms and name not in context:  # a generic name (通信设备) is listed as context
         terms = (name, *terms)
+    terms = term_family(terms, context, name, chain_id)
     return NodeProfile(
         node_id=nid, chain_id=chain_id, name=name, terms=terms,
         context=context,

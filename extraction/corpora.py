@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CHAINKG_SHARED_DATA", ROOT.parent / "shared" / "data"))
 GOLD_FILE = ROOT / "tests" / "gold" / "extraction_gold.txt"
 RELATIONS_GOLD_FILE = ROOT / "tests" / "gold" / "relations_gold.txt"
+#: A second relation gold block, written and annotated before the extractor ever ran on it; all held out.
+RELATIONS_FRESH_FILE = ROOT / "tests" / "gold" / "relations_fresh.txt"
 CLUENER_ORG_TYPES = ("company", "organization", "government")
 
 Example = tuple[str, list[tuple[int, int, str]], list[tuple[str, str, str]]]

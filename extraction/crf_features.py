@@ -56,17 +56,21 @@ def _class_feature(c: str) -> str:
     return f
 
 
+def mark_prefix(m: Mention) -> str | None:
+    """The feature prefix marking characters inside rule candidate ``m`` (None: not a feature)."""
+    if m.label == "ORG" and m.method == "rule:suffix":
+        return "R9" if m.confidence >= 0.9 else ("R8" if m.confidence >= 0.8 else "R6")
+    return _MARK_PREFIX.get((m.label, m.method))
+
+
 def candidate_marks(n: int, candidates: Iterable[Mention]) -> list[list[str]]:
     """Per character, the marks of the rule candidates covering it (e.g. ``R9:B`` = first character
     of a legal-suffix ORG, ``D:E`` = last character of a dictionary ORG)."""
     marks: list[list[str]] = [[] for _ in range(n)]
     for m in candidates:
-        if m.label == "ORG" and m.method == "rule:suffix":
-            prefix = "R9" if m.confidence >= 0.9 else ("R8" if m.confidence >= 0.8 else "R6")
-        else:
-            prefix = _MARK_PREFIX.get((m.label, m.method))
-            if prefix is None:
-                continue
+        prefix = mark_prefix(m)
+        if prefix is None:
+            continue
         s, e = max(0, m.start), min(n, m.end)
         if e <= s:
             continue
@@ -80,7 +84,7 @@ def candidate_marks(n: int, candidates: Iterable[Mention]) -> list[list[str]]:
     return marks
 
 
-FEATURE_SETS = ("full", "lean")
+FEATURE_SETS = ("full", "lean", "compact")
 
 # Relation and news context around organisation names: words that follow a name (…供应, …签署, …的子公司)
 # and words that precede one (向…, 与…, 客户包括…). Each character within 10 characters of such a word
@@ -95,51 +99,65 @@ def _freq_feature(word: str, freq: dict) -> str:
     return "f=0" if f == 0 else "f=1" if f < 50 else "f=2" if f < 2000 else "f=3"
 
 
-def _cue_marks(text: str, n: int) -> list[list[str]]:
-    marks: list[list[str]] = [[] for _ in range(n)]
+# Near/far cue features as bits of one int per character (1 cr=n, 2 cr=f, 4 cl=n, 8 cl=f); the table gives
+# each combination's strings in one fixed order (a set's order would depend on the process's hash seed).
+_CUE_BITS = ("cr=n", "cr=f", "cl=n", "cl=f")
+_CUE_TABLE = [tuple(f for i, f in enumerate(_CUE_BITS) if mask >> i & 1) for mask in range(16)]
+
+
+def _cue_mask(text: str, n: int) -> list[int]:
+    mask = [0] * n
     for m in _RIGHT_CUES.finditer(text):
         p = m.start()
         for k in range(max(0, p - 10), p):
-            marks[k].append("cr=n" if p - k <= 4 else "cr=f")
+            mask[k] |= 1 if p - k <= 4 else 2
     for m in _LEFT_CUES.finditer(text):
         q = m.end()
         for k in range(q, min(n, q + 10)):
-            marks[k].append("cl=n" if k - q < 4 else "cl=f")
-    return marks
+            mask[k] |= 4 if k - q < 4 else 8
+    return mask
+
+
+def _cue_marks(text: str, n: int) -> list[list[str]]:
+    """Per character, its near/far context cue features (see :data:`_RIGHT_CUES`)."""
+    return [list(_CUE_TABLE[b]) for b in _cue_mask(text, n)]
 
 
 def char_features(text: str, tokens: list[tuple[int, int]], candidates: Iterable[Mention] = (),
                   feature_set: str = "lean", version: int = 3) -> list[list[str]]:
     """Feature strings for each character of ``text`` (``tokens``: jieba word spans covering it).
     ``lean`` leaves out the outer bigrams and the character class (fewer strings: faster tagging) and
-    adds the jieba word's frequency class and the near/far context cues."""
+    adds the jieba word's frequency class and the near/far context cues; ``compact`` is ``lean`` without
+    the neighbouring unigrams (the bigrams hold them; ~20 % fewer strings).
+
+    Each row holds, in this order: the per-character templates, the jieba word, the rule-candidate
+    marks (in candidate order) and the cue features (in :data:`_CUE_BITS` order). The order matters
+    only to training (crfsuite numbers attributes by first appearance), and it is fixed."""
     n = len(text)
     if n == 0:
         return []
+    lean = feature_set in ("lean", "compact") and version >= 3  # version 2 of "lean" had no frequency/cue features
     wpc = ["wp=S" + c for c in text]
-    words: dict[int, str] = {}
-    lean = feature_set == "lean" and version >= 3  # version 2 of "lean" had no frequency/cue features
     freq = ["f=3"] * n if lean else None
+    multi = []
     jieba_freq = jieba.dt.FREQ  # read per call: jieba replaces the dict when it initialises
     for s, e in tokens:
         if lean:
             f = _freq_feature(text[s:e], jieba_freq)
-            for k in range(s, e):
-                freq[k] = f
+            if f != "f=3":
+                freq[s:e] = [f] * (e - s)
         if e - s > 1:
             wpc[s] = "wp=B" + text[s]
             for k in range(s + 1, e - 1):
                 wpc[k] = "wp=M" + text[k]
             wpc[e - 1] = "wp=E" + text[e - 1]
-            w = "w=" + text[s:e]
-            for k in range(s, e):
-                words[k] = w
+            multi.append((s, e))
     p = _PAD_L + text + _PAD_R
     # One column per template, built by comprehensions (much faster than a list literal per character).
-    columns = [
-        ["c=" + c for c in text],
-        ["c-1=" + c for c in p[1 : n + 1]],
-        ["c+1=" + c for c in p[3 : n + 3]],
+    columns = [["c=" + c for c in text]]
+    if feature_set != "compact":
+        columns += [["c-1=" + c for c in p[1 : n + 1]], ["c+1=" + c for c in p[3 : n + 3]]]
+    columns += [
         ["b-1=" + p[j - 1 : j + 1] for j in range(2, n + 2)],
         ["b+1=" + p[j : j + 2] for j in range(2, n + 2)],
         wpc,
@@ -152,14 +170,17 @@ def char_features(text: str, tokens: list[tuple[int, int]], candidates: Iterable
             ["b+2=" + p[j + 1 : j + 3] for j in range(2, n + 2)],
             [_class_feature(c) for c in text],
         ]
-    rows = [list(r) for r in zip(*columns, strict=True)]
-    for k, w in words.items():
-        rows[k].append(w)
+    rows = list(map(list, zip(*columns, strict=True)))
+    for s, e in multi:
+        w = "w=" + text[s:e]
+        for k in range(s, e):
+            rows[k].append(w)
     for k, marks in enumerate(candidate_marks(n, candidates)):
         if marks:
             rows[k].extend(marks)
     if lean:
-        for k, marks in enumerate(_cue_marks(text, n)):
-            if marks:
-                rows[k].extend(set(marks))
+        table = _CUE_TABLE
+        for k, b in enumerate(_cue_mask(text, n)):
+            if b:
+                rows[k].extend(table[b])
     return rows

@@ -2,7 +2,8 @@
 pipeline (rules + model) and Baidu LAC side by side.
 
 Matching is strict (same start, end and label). Corpora: our gold set (all labels + relations), our
-relation gold set (company profiles / achievements, tests/gold/relations_gold.txt),
+relation gold set (company profiles / achievements, tests/gold/relations_gold.txt: dev and held-out
+parts) and its fresh block (tests/gold/relations_fresh.txt, never tuned on),
 CLUENER2020 held-out part, Resume NER test, People's Daily test, MSRA test, Weibo test (ORG only;
 none of them trained on), TFH English patents
 (no ORG annotated: every ORG we emit there is a false positive — a precision check on the English
@@ -128,7 +129,7 @@ def ickg_argument_coverage(nlp, limit: int | None = None) -> dict:
 #: reads the rule candidates as features), the default pipeline (rules + model), and Baidu LAC.
 DEFAULT_SYSTEMS = ("rules", "model", "combined")
 
-CORPORA = ("gold", "relations", "relations_heldout", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
+CORPORA = ("gold", "relations", "relations_heldout", "relations_fresh", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
 
 
 def _readers() -> dict:
@@ -136,6 +137,7 @@ def _readers() -> dict:
         "gold": (lambda: corpora.read_gold(), None),
         "relations": (lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "dev"), {"ORG"}),
         "relations_heldout": (lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "heldout"), {"ORG"}),
+        "relations_fresh": (lambda: corpora.read_gold(corpora.RELATIONS_FRESH_FILE), {"ORG"}),
         "cluener": (lambda: corpora.read_cluener("heldout"), {"ORG"}),
         "cluener_check": (lambda: corpora.read_cluener("check"), {"ORG"}),
         "resume": (lambda: corpora.read_resume(), {"ORG"}),

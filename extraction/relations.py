@@ -34,7 +34,7 @@ def _r(p: str) -> re.Pattern:
 _OF = rf"(?:的{_GAP}{{0,12}}?)?"  # "A的高镍正极材料已进入B…": the head's product between head and trigger
 _SUPPLY_VERBS = r"(?:供应|供货|提供|配套|供|交付|代工)"
 _COOP_AFTER = (rf"^{_GAP}{{0,25}}?(?:合作|合资|联合开发|联合研发|联合研制|共建|共同(?:开发|研发|建设|承担|成立|研制|推进|发起|申报|攻关)"
-               r"|联合(?:成立|申报|承担|攻关|培养|研制))")
+               r"|联合(?:成立|申报|承担|攻关|培养|研制)|携手(?:推进|开展|打造|研发|开发|建设|攻关))")
 
 RULES: list[RelationRule] = [
     # 许可 / 授权
@@ -57,6 +57,9 @@ RULES: list[RelationRule] = [
     RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*(?:获得|取得)了?\s*$"), _r(rf"^{_GAP}{{0,12}}?定点")),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(r"^\s*的(?:核心|主要|一级|二级)?(?:供应商|供货商|配套商)(?:为|是|包括|有)?[:：]?\s*$"), swap=True),
     RelationRule("SUPPLIES", "ORG", "ORG", _r(rf"^\s*{_OF}(?:向|从)\s*$"), _r(r"^\s*(?:采购|购买|购进|订购)"), swap=True),
+    # "A是B的合作伙伴", "A成为B的战略合作伙伴"
+    RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:已|已经)?(?:是|为|成为)\s*$"),
+                 _r(rf"^\s*的{_GAP}{{0,6}}?合作伙伴")),
     # 合作 / 联合开发 / 共建
     RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:与|和|同|跟|携手)\s*$"), _r(_COOP_AFTER)),
     RelationRule("COOPERATES_WITH", "ORG", "ORG", _r(r"^\s*(?:牵头[，,]?\s*)?(?:联合|携手|会同)\s*$"),
@@ -168,7 +171,9 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                         for y in hit:
                             h, t = (y, x) if rule.swap else (x, y)
                             emit(rule.type, h, t, evidence, rule.confidence)
-                    if rule.type == "COOPERATES_WITH":  # partners listed together cooperate with each other too
+                    # partners listed together cooperate with each other too — not the units a lead brings in
+                    # ("X牵头，联合Y、Z共同承担": Y and Z each work with X)
+                    if rule.type == "COOPERATES_WITH" and not re.search(r"牵头|联合", mid):
                         members = heads + hit
                         for i, x in enumerate(members):
                             for y in members[i + 1 :]:
@@ -184,7 +189,55 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
             if len({mentions[k].text for k in before}) == 2:
                 emit("COOPERATES_WITH", before[0], next(k for k in before if mentions[k].text != mentions[before[0]].text),
                      evidence, 0.8)
+        for rtype, h, t in _elided_subject_relations(text, mentions, in_sent, s_start, s_end):
+            emit(rtype, h, t, evidence, 0.8)
     return out
+
+
+# -- clauses without their own subject ----------------------------------------------------------------
+# News and profiles drop the subject of a later clause: "卓越动力是X的子公司，主要向[Y]供应电池包",
+# "A为B代工…，同时获得[C]的专利许可", "A与B签订…合同，向其交付设备", "上汽集团宣布，其与[Y]合资…".
+# The subject is the organisation that opens the sentence.
+_CLAUSE_ADV = r"(?:(?:并|还|也|同时|主要|目前|已经|已|将|并且|此外|另外|长期|稳定|批量|持续|后)\s*)*"
+_ELIDED_SUPPLY = _r(rf"^{_CLAUSE_ADV}(?:向|为|给)$")
+_ELIDED_SUPPLY_AFTER = _r(rf"^\s*(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")
+_ELIDED_LICENCE = _r(rf"^{_CLAUSE_ADV}(?:获得|取得)了?$")
+_ELIDED_LICENCE_AFTER = _r(rf"^\s*的?{_GAP}{{0,20}}?(?:专利)?{_GAP}{{0,12}}?(?:许可|授权)")
+_ELIDED_COOP = _r(r"^其(?:与|和|同)$")
+_PRONOUN_SUPPLY = _r(rf"^{_CLAUSE_ADV}(?:向|为|给)其\s*(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")
+_SUBJECT_LEAD = _r(r"^(?:据[^，,。；;]{0,12}?[，,]|(?:今年|去年|近日|目前|此前|日前)[^，,。；;]{0,8}?[，,])?\s*$")
+_CLAUSE_SEP = re.compile(r"[，,；;]")
+
+
+def _elided_subject_relations(text: str, mentions: list, in_sent: list[int], s_start: int, s_end: int):
+    """(type, head index, tail index) for later clauses of a sentence whose subject is the ORG opening it."""
+    orgs = [k for k in in_sent if mentions[k].label == "ORG"]
+    if len(orgs) < 2:
+        return
+    subj = orgs[0]
+    if not _SUBJECT_LEAD.match(text[s_start : mentions[subj].start]):
+        return
+    subject_text = mentions[subj].text
+    for sep in _CLAUSE_SEP.finditer(text, mentions[subj].end, s_end):
+        c0 = sep.end()
+        clause_end = _CLAUSE_SEP.search(text, c0, s_end)
+        c1 = clause_end.start() if clause_end else s_end
+        inside = [k for k in orgs if c0 <= mentions[k].start < c1]
+        before = text[c0 : mentions[inside[0]].start].strip() if inside else ""
+        if inside and mentions[inside[0]].text != subject_text:
+            y = inside[0]
+            after = text[mentions[y].end : c1]
+            if _ELIDED_SUPPLY.match(before) and _ELIDED_SUPPLY_AFTER.match(after):
+                yield "SUPPLIES", subj, y
+            elif _ELIDED_LICENCE.match(before) and _ELIDED_LICENCE_AFTER.match(after):
+                yield "LICENSED_TO", y, subj
+            elif _ELIDED_COOP.match(before) and re.match(_COOP_AFTER, after):
+                yield "COOPERATES_WITH", subj, y
+        elif not inside and _PRONOUN_SUPPLY.match(text[c0:c1].strip()):
+            # "A与B签订…合同，向其交付设备": 其 = the one other organisation named before
+            others = {mentions[k].text: k for k in orgs if mentions[k].end <= c0 and mentions[k].text != subject_text}
+            if len(others) == 1:
+                yield "SUPPLIES", subj, next(iter(others.values()))
 
 
 def _rel(rtype: str, mentions: list, h: int, t: int, evidence: str, conf: float) -> dict:

@@ -9,7 +9,12 @@ File format (one JSON object per line, UTF-8, optionally gzip-compressed when th
 * relationship lines: ``{"rel": "LICENSED_TO", "start": ["Organization", "…"], "end": ["Organization", "…"],
   "props": {…}}`` — a relationship is identified by its type, its endpoints' keys and, for the types
   in :data:`REL_MERGE_KEYS`, the merge key property (e.g. ``license_id``);
-* the last line: ``{"end": true, "nodes": N, "relationships": M}`` so a truncated file is detected.
+* the last line: ``{"end": true, "nodes": N, "relationships": M, "checksum": …}`` so a truncated file
+  is detected, and an altered one (the checksum is :class:`FingerprintBuilder`'s, over the records).
+
+Lines are canonical JSON (sorted keys, compact). The graph is read in pages keyed by each label's
+business key (:data:`DEFAULT_PAGE_SIZE` nodes per short read transaction) and written line by line,
+so a dump's memory does not grow with the graph.
 
 Values that JSON cannot carry exactly are tagged objects (Neo4j properties are never maps, so a
 dict is always a tag): ``{"$date": "2024-01-31"}``, ``{"$datetime": "…+08:00", "tz": "Asia/Shanghai"}``,
@@ -17,9 +22,11 @@ dict is always a tag): ``{"$date": "2024-01-31"}``, ``{"$datetime": "…+08:00",
 seconds, nanoseconds]}``, ``{"$point": [srid, x, y(, z)]}``, ``{"$bytes": base64}``,
 ``{"$float": "NaN" | "Infinity" | "-Infinity"}``. Lists are encoded element by element.
 
-Restore validates the whole file first (nothing is written from a broken or truncated file), then
-merges nodes before relationships with ``UNWIND $rows MERGE … SET x = row.props`` in chunked managed
-transactions, so it is idempotent, retried on transient errors, and a re-run after a failure is safe.
+Restore validates the whole file first (nothing is written from a broken, truncated or altered
+file), then merges nodes before relationships with ``UNWIND $rows MERGE … SET x = row.props`` in
+chunked managed transactions, so it is idempotent, retried on transient errors, and a re-run after a
+failure is safe. Its memory is bounded by the batch size (at most one start label's part-filled
+batches wait). :func:`verify_restore` compares the restored graph with the file.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ from graph.writer import DEFAULT_BATCH_SIZE, chunked
 
 FORMAT = "chainkg-dump"
 VERSION = 1
+#: How the end line's ``checksum`` is made (see :class:`FingerprintBuilder`); announced in the header.
+CHECKSUM_KIND = "sha256-sum-canonical"
 
 #: Relationship types whose parallel instances between the same two nodes are told apart by a
 #: property (licences and transfers repeat between the same organisations). Every other type has at
@@ -194,23 +203,36 @@ class DumpReport:
     path: Path | None = None
     bytes: int = 0
     seconds: float = 0.0
+    fingerprint: Fingerprint | None = None
+
+
+#: Nodes (or relationship start nodes) read per query page. A page is one short read transaction
+#: keyed by the last key seen, so neither the client nor the server ever holds more than a page
+#: (plus the relationships of a page's nodes, which the driver streams) whatever the graph's size.
+DEFAULT_PAGE_SIZE = 10_000
 
 
 def iter_graph(
-    driver: neo4j.Driver, *, database: str = "neo4j", key_prefix: str | None = None, report: DumpReport | None = None
+    driver: neo4j.Driver, *, database: str = "neo4j", key_prefix: str | None = None, report: DumpReport | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
 ) -> Iterator[dict[str, Any]]:
     """Yield the graph as dump records (nodes first, then relationships), values already encoded.
 
+    Reads in pages of ``page_size`` nodes ordered by their key (``WHERE key > $after ORDER BY key
+    LIMIT $page`` walks the key's unique index), so memory is bounded by the page, not the graph.
     With ``key_prefix``, only nodes whose key starts with it and the relationships between such
     nodes are yielded (tests and partial exports). Nodes of labels outside the allow-list and
-    relationships of unknown types are counted in ``report`` and left out.
+    relationships of unknown types are counted in ``report`` and left out. The pages are separate
+    transactions: dump a graph nobody is writing to (see docs/reliability.md).
     """
     report = report if report is not None else DumpReport()
     labels = list(NODE_KEYS)
     try:
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            indexed = _indexed_labels(session)
             for i, label in enumerate(labels):
-                for rec in session.run(_node_query(label, labels[:i], key_prefix), p=key_prefix):
+                for rec in _paged(session, _node_query(label, labels[:i], key_prefix, label in indexed), key_prefix,
+                                  page_size, _odd_key_query(label, labels[:i], key_prefix)):
                     props = dict(rec["props"])
                     extra = sorted(x for x in rec["labels"] if x != label)
                     unknown = [x for x in extra if x not in ALLOWED_LABELS]
@@ -222,7 +244,7 @@ def iter_graph(
                     yield {"node": label, "key": encode_value(props[NODE_KEYS[label]]), "labels": extra,
                            "props": encode_props(props)}
             for i, label in enumerate(labels):
-                for rec in session.run(_rel_query(label, labels[:i], key_prefix), p=key_prefix):
+                for rec in _paged_rels(session, label, labels[:i], key_prefix, page_size, label in indexed):
                     rel_type = rec["type"]
                     end_label = primary_label(rec["end_labels"])
                     end_key = rec["end_keys"].get(NODE_KEYS[end_label]) if end_label else None
@@ -247,25 +269,96 @@ def iter_graph(
         raise ConnectionFailed(f"reading the graph failed: {e.code}: {e.message}") from e
 
 
-def _node_query(label: str, earlier: list[str], key_prefix: str | None) -> str:
+def _paged(session: neo4j.Session, query: Callable[[bool], str], key_prefix: str | None, page_size: int,
+           odd_query: str | None = None) -> Iterator[neo4j.Record]:
+    """Run a keyed query page by page (``query(first)`` gives its text) until a page comes back short.
+
+    Keys are strings in ChainKG; ``odd_query`` then streams the (normally zero) nodes whose key is
+    of another type, which a string range never reaches.
+    """
+    after, first = "", True
+    while True:
+        rows = list(session.run(query(first), p=key_prefix, after=after, page=page_size))
+        yield from rows
+        if len(rows) < page_size:
+            break
+        after, first = rows[-1]["k"], False
+    if odd_query is not None:
+        yield from session.run(odd_query, p=key_prefix)
+
+
+def _indexed_labels(session: neo4j.Session) -> set[str]:
+    """Keyed labels whose key has an online range index (the unique constraints `chainkg init` makes)."""
+    rows = session.run("SHOW INDEXES YIELD type, entityType, labelsOrTypes, properties, state "
+                       "WHERE type = 'RANGE' AND entityType = 'NODE' AND state = 'ONLINE' AND size(properties) = 1 "
+                       "RETURN labelsOrTypes[0] AS label, properties[0] AS prop")
+    return {r["label"] for r in rows if NODE_KEYS.get(r["label"]) == r["prop"]}
+
+
+def _paged_rels(session: neo4j.Session, label: str, earlier: list[str], key_prefix: str | None,
+                page_size: int, indexed: bool = False) -> Iterator[neo4j.Record]:
+    """The outgoing relationships of ``label``'s nodes, a page of start nodes at a time (streamed)."""
+    rels_query = _rel_query(label)
+    after, first = "", True
+    while True:
+        keys = [r["k"] for r in session.run(_page_keys_query(label, earlier, key_prefix, first, indexed), p=key_prefix,
+                                            after=after, page=page_size)]
+        if keys:
+            yield from session.run(rels_query, keys=keys)
+        if len(keys) < page_size:
+            break
+        after, first = keys[-1], False
+    odd = session.run(_odd_key_query(label, earlier, key_prefix, keys_only=True), p=key_prefix)
+    odd_keys = [r["k"] for r in odd]  # normally empty: keys are strings
+    for chunk in chunked(odd_keys, page_size):
+        yield from session.run(rels_query, keys=chunk)
+
+
+def _where(label: str, earlier: list[str], key_prefix: str | None, first: bool | None) -> str:
+    """Page conditions: key range (``first``: from the smallest string; else after ``$after``;
+    None: keys that are not strings), other primary labels excluded, the prefix."""
     key = check_property(NODE_KEYS[check_label(label)])
+    if first is None:
+        conds = [f"n.{key} IS NOT NULL", f"NOT n.{key} IS :: STRING"]
+    else:
+        # A range on the key lets the planner walk its unique index in order: no sort of the label.
+        conds = [f"n.{key} {'>=' if first else '>'} $after"]
     # A node carrying two primary labels is dumped once, under the first in NODE_KEYS order.
-    # `IS NOT NULL` lets the planner walk the key's unique index in order instead of sorting.
-    conds = [f"n.{key} IS NOT NULL", *(f"NOT n:{check_label(x)}" for x in earlier)]
+    conds += [f"NOT n:{check_label(x)}" for x in earlier]
     if key_prefix is not None:
         conds.append(f"n.{key} STARTS WITH $p")
-    where = f" WHERE {' AND '.join(conds)}"
-    return f"MATCH (n:{label}){where} RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.{key}"
+    return " AND ".join(conds)
 
 
-def _rel_query(label: str, earlier: list[str], key_prefix: str | None) -> str:
+def _hint(label: str, indexed: bool) -> str:
+    # Without the hint the planner may scan the label and sort it for every page (quadratic at 1M);
+    # with it, each page is an index seek read in key order. Only given when the index exists.
+    return f" USING INDEX n:{check_label(label)}({check_property(NODE_KEYS[label])})" if indexed else ""
+
+
+def _node_query(label: str, earlier: list[str], key_prefix: str | None, indexed: bool = False) -> Callable[[bool], str]:
     key = check_property(NODE_KEYS[check_label(label)])
-    conds = [f"NOT a:{check_label(x)}" for x in earlier]
-    if key_prefix is not None:
-        conds.append(f"a.{key} STARTS WITH $p")
-    where = f" WHERE {' AND '.join(conds)}" if conds else ""
+    return lambda first: (f"MATCH (n:{label}){_hint(label, indexed)} WHERE {_where(label, earlier, key_prefix, first)} "
+                          f"RETURN n.{key} AS k, labels(n) AS labels, properties(n) AS props "
+                          f"ORDER BY n.{key} LIMIT $page")
+
+
+def _page_keys_query(label: str, earlier: list[str], key_prefix: str | None, first: bool, indexed: bool = False) -> str:
+    key = check_property(NODE_KEYS[check_label(label)])
+    return (f"MATCH (n:{label}){_hint(label, indexed)} WHERE {_where(label, earlier, key_prefix, first)} "
+            f"RETURN n.{key} AS k ORDER BY n.{key} LIMIT $page")
+
+
+def _odd_key_query(label: str, earlier: list[str], key_prefix: str | None, *, keys_only: bool = False) -> str:
+    key = check_property(NODE_KEYS[check_label(label)])
+    what = f"n.{key} AS k" if keys_only else f"n.{key} AS k, labels(n) AS labels, properties(n) AS props"
+    return f"MATCH (n:{label}) WHERE {_where(label, earlier, key_prefix, None)} RETURN {what}"
+
+
+def _rel_query(label: str) -> str:
+    key = check_property(NODE_KEYS[check_label(label)])
     return (
-        f"MATCH (a:{label}){where} MATCH (a)-[r]->(b) "
+        f"UNWIND $keys AS k MATCH (a:{label} {{{key}: k}})-[r]->(b) "
         f"RETURN a.{key} AS start_key, type(r) AS type, properties(r) AS props, "
         f"labels(b) AS end_labels, b {_KEY_PROJECTION} AS end_keys"
     )
@@ -277,9 +370,14 @@ def _open(path: Path, mode: str, *, gz: bool | None = None) -> IO[str]:
     return open(path, mode, encoding="utf-8", newline="\n")  # noqa: SIM115 - returned to the caller
 
 
-def _line(record: dict[str, Any]) -> str:
+def canonical_json(record: dict[str, Any]) -> str:
+    """The one canonical text of a record (sorted keys, compact, UTF-8): dump lines and checksums use it."""
     # allow_nan=False: every non-finite float must have gone through a $float tag.
-    return json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _line(record: dict[str, Any]) -> str:
+    return canonical_json(record) + "\n"
 
 
 def dump_graph(
@@ -289,26 +387,36 @@ def dump_graph(
     database: str = "neo4j",
     key_prefix: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
 ) -> DumpReport:
     """Write the graph to ``path`` as JSON Lines (gzip when it ends in ``.gz``) and return counts.
 
     The file is written under a temporary name and renamed at the end, so a failed dump never
     leaves a half file under ``path``. ``on_progress(records_so_far)`` is called every 10,000 records.
+    The end line carries the records' :class:`Fingerprint` digest (``report.fingerprint``), which
+    ``chainkg restore --verify`` and ``chainkg graph-checksum`` compare against.
     """
     path = Path(path)
     t0 = time.monotonic()
     report = DumpReport(path=path)
     tmp = path.with_name(path.name + ".partial")
     header = {"format": FORMAT, "version": VERSION, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "database": database, "key_prefix": key_prefix, "rel_merge_keys": REL_MERGE_KEYS}
+              "database": database, "key_prefix": key_prefix, "rel_merge_keys": REL_MERGE_KEYS,
+              "checksum": CHECKSUM_KIND}
     try:
         with _open(tmp, "w", gz=path.suffix == ".gz") as fh:
             fh.write(_line(header))
-            for n, record in enumerate(iter_graph(driver, database=database, key_prefix=key_prefix, report=report), 1):
-                fh.write(_line(record))
+            fp = FingerprintBuilder()
+            records = iter_graph(driver, database=database, key_prefix=key_prefix, report=report, page_size=page_size)
+            for n, record in enumerate(records, 1):
+                text = canonical_json(record)
+                fp.add_text(text, record)
+                fh.write(text + "\n")
                 if on_progress and n % 10_000 == 0:
                     on_progress(n)
-            fh.write(_line({"end": True, "nodes": report.nodes, "relationships": report.relationships}))
+            report.fingerprint = fp.result()
+            fh.write(_line({"end": True, "nodes": report.nodes, "relationships": report.relationships,
+                            "checksum": report.fingerprint.digest}))
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
@@ -334,13 +442,33 @@ class RestoreReport:
     missing_endpoints: int = 0
     chunks: int = 0
     seconds: float = 0.0
+    #: The dump file's fingerprint, computed in the validation pass (compare with the restored graph's).
+    file_fingerprint: Fingerprint | None = None
+    #: The dump's key prefix (a partial dump) from its header; None for a whole-graph dump.
+    key_prefix: str | None = None
 
 
-def read_dump(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The header object of a dump file (format, version, created, database, key_prefix, …)."""
+    path = Path(path)
+    try:
+        with _open(path, "r") as fh:
+            first = fh.readline()
+        header = json.loads(first)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"{path}:1: cannot read the dump header ({e}); make a dump with `chainkg dump FILE`") from e
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise InputError(f"{path}:1: not a ChainKG dump (no '{FORMAT}' header); make one with `chainkg dump`")
+    return header
+
+
+def read_dump(path: str | os.PathLike[str], *, fingerprint: FingerprintBuilder | None = None) -> Iterator[dict[str, Any]]:
     """Yield the node and relationship records of a dump file, checking each line.
 
     Raises InputError naming the file and line for anything that is not a complete, well-formed
-    ChainKG dump (bad header, bad JSON, unknown label or type, missing end line).
+    ChainKG dump (bad header, bad JSON, unknown label or type, missing end line, an end-line
+    checksum the records do not add up to). Records are added to ``fingerprint`` when given (the
+    end-line checksum is then checked too).
     """
     path = Path(path)
     try:
@@ -351,6 +479,9 @@ def read_dump(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         ended = False
         counts = {"nodes": 0, "relationships": 0}
         lineno = 0
+        # Dumps that announce a checksum are written in canonical form: a line is its own canonical
+        # text, so hashing it is cheap; an older dump's lines are re-serialised canonically.
+        canonical_lines = False
         try:
             for lineno, text in enumerate(fh, 1):
                 if ended:
@@ -365,6 +496,7 @@ def read_dump(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
                     if rec.get("version") != VERSION:
                         raise InputError(f"{path}:1: dump format version {rec.get('version')!r} is not supported "
                                          f"(this ChainKG reads version {VERSION})")
+                    canonical_lines = rec.get("checksum") == CHECKSUM_KIND
                     continue
                 if not isinstance(rec, dict):
                     raise InputError(f"{path}:{lineno}: expected a JSON object")
@@ -373,9 +505,15 @@ def read_dump(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
                         raise InputError(f"{path}:{lineno}: the end line counts {rec.get('nodes')} nodes / "
                                          f"{rec.get('relationships')} relationships but the file holds "
                                          f"{counts['nodes']} / {counts['relationships']}; the dump is damaged")
+                    if fingerprint is not None and "checksum" in rec and rec["checksum"] != fingerprint.result().digest:
+                        raise InputError(f"{path}:{lineno}: the records do not add up to the end line's checksum; "
+                                         "the dump was altered or damaged — make it again")
                     ended = True
                     continue
-                yield _check_record(rec, path, lineno)
+                _check_record(rec, path, lineno)
+                if fingerprint is not None:
+                    fingerprint.add_text(text.rstrip("\n"), rec) if canonical_lines else fingerprint.add(rec)
+                yield rec
                 counts["nodes" if "node" in rec else "relationships"] += 1
         except UnicodeDecodeError as e:
             raise InputError(f"{path}: line {lineno + 1} is not UTF-8 ({e.reason}); the dump is damaged") from e
@@ -450,9 +588,10 @@ def restore_graph(
     (``chainkg restore`` does) so MERGE finds nodes by their unique key.
     """
     t0 = time.monotonic()
-    for _ in read_dump(path):  # validation pass: a damaged file writes nothing
+    fp = FingerprintBuilder()
+    for _ in read_dump(path, fingerprint=fp):  # validation pass: a damaged file writes nothing
         pass
-    report = RestoreReport()
+    report = RestoreReport(file_fingerprint=fp.result(), key_prefix=read_header(path).get("key_prefix"))
     node_groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
     rel_groups: dict[tuple[str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
 
@@ -479,6 +618,7 @@ def restore_graph(
                 if on_progress:
                     on_progress(report.nodes + report.relationships)
 
+            start_label = None
             for rec in read_dump(path):
                 if "node" in rec:
                     group = (rec["node"], tuple(rec["labels"]))
@@ -488,6 +628,12 @@ def restore_graph(
                     continue
                 for group in list(node_groups):  # every node is in before the first relationship
                     flush_nodes(group)
+                if rec["start"][0] != start_label:
+                    # A dump groups relationships by start label: the previous label's part-filled groups
+                    # are complete, so at most one label's groups wait in memory.
+                    for group in list(rel_groups):
+                        flush_rels(group)
+                    start_label = rec["start"][0]
                 props = decode_props(rec["props"])
                 merge_key = REL_MERGE_KEYS.get(rec["rel"])
                 if merge_key is not None and props.get(merge_key) is None:
@@ -512,6 +658,43 @@ def restore_graph(
                                "check `chainkg server status` and run the restore again (it is idempotent)") from e
     report.seconds = time.monotonic() - t0
     return report
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A restored graph compared with the dump it came from."""
+
+    expected: Fingerprint
+    actual: Fingerprint
+
+    @property
+    def exact(self) -> bool:
+        return self.expected == self.actual
+
+    def differences(self) -> list[str]:
+        """Human-readable differences: per label / type counts, then the digest."""
+        out = []
+        for kind, exp, act in (("nodes", self.expected.nodes, self.actual.nodes),
+                               ("relationships", self.expected.relationships, self.actual.relationships)):
+            for name in sorted(set(exp) | set(act)):
+                if exp.get(name, 0) != act.get(name, 0):
+                    out.append(f"{name} {kind}: dump {exp.get(name, 0):,}, graph {act.get(name, 0):,}")
+        if not out and self.expected.digest != self.actual.digest:
+            out.append("same counts but different keys, labels or property values")
+        return out
+
+
+def verify_restore(driver: neo4j.Driver, report: RestoreReport, *, database: str = "neo4j",
+                   page_size: int = DEFAULT_PAGE_SIZE) -> Verification:
+    """Compare the graph (the dump's ``key_prefix`` part of it) with the file ``report`` restored.
+
+    Exact only when the restore went into an empty database (or one holding nothing else under the
+    prefix) and nothing wrote to it meanwhile.
+    """
+    if report.file_fingerprint is None:
+        raise InputError("this restore report has no file fingerprint; restore with restore_graph first")
+    actual = graph_fingerprint(driver, database=database, key_prefix=report.key_prefix, page_size=page_size)
+    return Verification(report.file_fingerprint, actual)
 
 
 def _write(session: neo4j.Session, query: str, rows: list[dict[str, Any]]) -> int:
@@ -539,31 +722,67 @@ class Fingerprint:
         return sum(self.relationships.values())
 
 
-def fingerprint_records(records: Iterable[dict[str, Any]]) -> Fingerprint:
-    """Fingerprint dump records: two graphs are equal when their fingerprints are.
+class FingerprintBuilder:
+    """Accumulates a :class:`Fingerprint` one record at a time (constant memory).
 
-    Each record is hashed canonically (sorted keys) and the hashes are summed modulo 2**256, so the
-    order does not matter but a duplicate changes the result.
+    Each record's canonical text (:func:`canonical_json`) is hashed with SHA-256 and the hashes are
+    summed modulo 2**256, so the order does not matter but a duplicate or a changed value does.
+    Node records carry their primary label, key, other labels and every property; relationship
+    records their type, both endpoints' business keys and every property: the digest is keyed by
+    business keys, never by Neo4j's internal ids, so two databases holding the same graph agree.
     """
-    total = 0
-    nodes: dict[str, int] = {}
-    rels: dict[str, int] = {}
-    for rec in records:
-        canonical = json.dumps(rec, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        total = (total + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")) % (1 << 256)
-        if "node" in rec:
-            nodes[rec["node"]] = nodes.get(rec["node"], 0) + 1
+
+    def __init__(self) -> None:
+        self._total = 0
+        self._nodes: dict[str, int] = {}
+        self._rels: dict[str, int] = {}
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Add one dump record (encoded values, as :func:`iter_graph` yields them)."""
+        self.add_text(canonical_json(record), record)
+
+    def add_text(self, canonical: str, record: dict[str, Any]) -> None:
+        """Add a record whose canonical text is already known (a dump line without its newline)."""
+        self._total = (self._total + int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")) % (1 << 256)
+        if "node" in record:
+            self._nodes[record["node"]] = self._nodes.get(record["node"], 0) + 1
         else:
-            rels[rec["rel"]] = rels.get(rec["rel"], 0) + 1
-    return Fingerprint(dict(sorted(nodes.items())), dict(sorted(rels.items())), f"{total:064x}")
+            self._rels[record["rel"]] = self._rels.get(record["rel"], 0) + 1
+
+    def result(self) -> Fingerprint:
+        """The fingerprint of the records added so far."""
+        return Fingerprint(dict(sorted(self._nodes.items())), dict(sorted(self._rels.items())), f"{self._total:064x}")
 
 
-def graph_fingerprint(driver: neo4j.Driver, *, database: str = "neo4j", key_prefix: str | None = None) -> Fingerprint:
-    """Fingerprint the graph (or its ``key_prefix`` part) as :func:`iter_graph` sees it."""
-    return fingerprint_records(iter_graph(driver, database=database, key_prefix=key_prefix))
+def fingerprint_records(records: Iterable[dict[str, Any]]) -> Fingerprint:
+    """Fingerprint dump records: two graphs are equal when their fingerprints are (see FingerprintBuilder)."""
+    fp = FingerprintBuilder()
+    for rec in records:
+        fp.add(rec)
+    return fp.result()
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> Fingerprint:
+    """Fingerprint of a dump file's records (checked against its end line's checksum when it has one)."""
+    fp = FingerprintBuilder()
+    for _ in read_dump(path, fingerprint=fp):
+        pass
+    return fp.result()
+
+
+def graph_fingerprint(driver: neo4j.Driver, *, database: str = "neo4j", key_prefix: str | None = None,
+                      page_size: int = DEFAULT_PAGE_SIZE) -> Fingerprint:
+    """Fingerprint the graph (or its ``key_prefix`` part) as :func:`iter_graph` sees it (paged, constant memory).
+
+    Equal to the fingerprint ``chainkg dump`` writes into its end line when the graph is unchanged,
+    so ``dump`` → empty database → ``restore`` is exact when the restored graph's fingerprint equals it.
+    """
+    return fingerprint_records(iter_graph(driver, database=database, key_prefix=key_prefix, page_size=page_size))
 
 
 __all__ = [
-    "REL_MERGE_KEYS", "DumpReport", "Fingerprint", "RestoreReport", "decode_value", "dump_graph",
-    "encode_value", "fingerprint_records", "graph_fingerprint", "iter_graph", "read_dump", "restore_graph",
+    "DEFAULT_PAGE_SIZE", "REL_MERGE_KEYS", "DumpReport", "Fingerprint", "FingerprintBuilder", "RestoreReport",
+    "Verification", "canonical_json", "decode_value", "dump_graph", "encode_value", "file_fingerprint",
+    "fingerprint_records", "graph_fingerprint", "iter_graph", "read_dump", "read_header", "restore_graph",
+    "verify_restore",
 ]

@@ -17,23 +17,46 @@ import neo4j
 from graph.schema import check_label, check_property, check_rel_type, key_of
 from graph.writer import DEFAULT_BATCH_SIZE, WriteResult, _run_chunks, clean_props, rel_merge_query
 
-_TEXT_QUERIES: dict[str, str] = {
-    "Patent": "MATCH (n:Patent) RETURN n.pub_no AS key, n.title AS title, n.abstract AS body, "
-    "coalesce(n.ipc, []) AS ipc ORDER BY key",
-    "Achievement": "MATCH (n:Achievement) RETURN n.ach_id AS key, n.title AS title, n.description AS body, "
-    "n.trl AS trl ORDER BY key",
-    "Demand": "MATCH (n:Demand) RETURN n.demand_id AS key, n.title AS title, n.description AS body ORDER BY key",
-    "Organization": "MATCH (n:Organization) RETURN n.org_id AS key, n.name AS title, n.profile AS body, "
-    "n.products AS products ORDER BY key",
+#: What each source label's text page returns besides its key (``n`` is the source node).
+_TEXT_COLUMNS: dict[str, str] = {
+    "Patent": "n.title AS title, n.abstract AS body, coalesce(n.ipc, []) AS ipc",
+    "Achievement": "n.title AS title, n.description AS body, n.trl AS trl",
+    "Demand": "n.title AS title, n.description AS body",
+    "Organization": "n.name AS title, n.profile AS body, n.products AS products",
 }
 
+#: Source nodes read per page by :func:`read_text_pages` (extraction memory is bounded by one page).
+TEXT_PAGE_SIZE = 2000
 
-def read_texts(driver: neo4j.Driver, label: str, database: str = "neo4j") -> Iterator[dict[str, Any]]:
-    """Rows ``{key, title, body, …}`` of every node of ``label`` that carries text (streamed)."""
-    query = _TEXT_QUERIES[check_label(label)]
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        for rec in session.run(query):
-            yield dict(rec)
+
+def _text_page_query(label: str, first: bool, key_prefix: str | None = None) -> str:
+    key = check_property(key_of(check_label(label)))
+    # A range on the key walks its unique index in key order: each page is a seek, not a sort of the label.
+    prefix = f" AND n.{key} STARTS WITH $p" if key_prefix is not None else ""
+    return (f"MATCH (n:{label}) WHERE n.{key} {'>=' if first else '>'} $after{prefix} "
+            f"RETURN n.{key} AS key, {_TEXT_COLUMNS[label]} ORDER BY n.{key} LIMIT $page")
+
+
+def read_text_pages(
+    driver: neo4j.Driver, label: str, database: str = "neo4j", page_size: int = TEXT_PAGE_SIZE,
+    key_prefix: str | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """Pages of rows ``{key, title, body, …}`` of the nodes of ``label`` (whose key starts with
+    ``key_prefix``, when given), in key order. Keys are strings (as every ChainKG loader writes them).
+
+    Each page is its own short read (``key > last key of the previous page``), so a caller that
+    writes between pages never holds more than one page, and the server never sorts the label.
+    """
+    after, first = key_prefix or "", True  # a prefix's nodes start at the prefix itself in key order
+    while True:
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            rows = [dict(r) for r in session.run(_text_page_query(label, first, key_prefix), after=after,
+                                                 page=page_size, p=key_prefix)]
+        if rows:
+            yield rows
+        if len(rows) < page_size:
+            return
+        after, first = rows[-1]["key"], False
 
 
 _DICTIONARY_QUERIES: dict[str, str] = {
@@ -80,21 +103,31 @@ def read_chain_node_rows(driver: neo4j.Driver, database: str = "neo4j") -> list[
         return [dict(r) for r in session.run(query)]
 
 
-def read_org_patent_placements(driver: neo4j.Driver, database: str = "neo4j") -> list[dict[str, Any]]:
+_ORG_PATENT_PLACEMENTS_TAIL = (
+    "-[:APPLICANT_OF|HOLDS]->(p:Patent) "
+    "WITH o, collect(DISTINCT p) AS ps "
+    "UNWIND ps AS p OPTIONAL MATCH (p)-[r:MAPS_TO]->(n:ChainNode) "
+    "WITH o, size(ps) AS total, n.node_id AS node_id, p, max(r.confidence) AS c "
+    "WITH o, total, node_id, collect(c) AS cs "
+    "RETURN o.org_id AS org_id, total, "
+    "[x IN collect({node_id: node_id, confidences: cs}) WHERE x.node_id IS NOT NULL] AS nodes"
+)
+
+
+def read_org_patent_placements(
+    driver: neo4j.Driver, database: str = "neo4j", org_ids: list[str] | None = None,
+) -> list[dict[str, Any]]:
     """Per organisation: its patent total and, per chain node, the confidences of its patents'
     placements there (``{org_id, total, nodes: [{node_id, confidences}]}``); organisations without
-    placed patents come with an empty list (so their old patent-share placements can be pruned)."""
-    query = (
-        "MATCH (o:Organization)-[:APPLICANT_OF|HOLDS]->(p:Patent) "
-        "WITH o, collect(DISTINCT p) AS ps "
-        "UNWIND ps AS p OPTIONAL MATCH (p)-[r:MAPS_TO]->(n:ChainNode) "
-        "WITH o, size(ps) AS total, n.node_id AS node_id, p, max(r.confidence) AS c "
-        "WITH o, total, node_id, collect(c) AS cs "
-        "RETURN o.org_id AS org_id, total, "
-        "[x IN collect({node_id: node_id, confidences: cs}) WHERE x.node_id IS NOT NULL] AS nodes"
-    )
+    placed patents come with an empty list (so their old patent-share placements can be pruned).
+    ``org_ids`` limits it to those organisations (one page of them: memory bounded by the page)."""
+    if org_ids is None:
+        query, params = "MATCH (o:Organization)" + _ORG_PATENT_PLACEMENTS_TAIL, {}
+    else:
+        query = "UNWIND $ids AS id MATCH (o:Organization {org_id: id})" + _ORG_PATENT_PLACEMENTS_TAIL
+        params = {"ids": org_ids}
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        return [dict(r) for r in session.run(query)]
+        return [dict(r) for r in session.run(query, params)]
 
 
 def read_sei_ipc_table(driver: neo4j.Driver, scheme: str, database: str = "neo4j") -> dict[str, list[tuple[str, str]]]:

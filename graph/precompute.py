@@ -25,6 +25,17 @@ for null), with the stamp on ``(:ProgrammeTotals {key: 'stamp'})``: the count-st
 label and relationship type the records are read through. A record changed in place (same counts)
 is seen only after the next refresh, as for licensor_groups.
 
+``achievement_nodes`` stores on each Achievement the sorted ids of its chain nodes (ABOUT, and MAPS_TO
+of the patents it is BACKED_BY) as ``pc_nodes``, stamp ``pc_nodes_stamp`` (count-store totals of
+achievements, chain nodes, ABOUT, BACKED_BY, MAPS_TO): demand_matches reads them instead of expanding
+every achievement's patents.
+
+``refresh_landscapes`` (run last) stores patent_landscape's rows — its own live section run with
+top_n = 20 and no region — on every ChainNode and on the IPC nodes of every subclass and main group
+a patent is classified under (``pc_ls_*`` aligned lists, ``pc_ls_prefix`` the IPC prefix
+answered, stamp ``pc_ls_stamp``: count-store totals of patents, organisations, HOLDS, APPLICANT_OF,
+MAPS_TO, OFFERED, CLASSIFIED_AS, OF, licences and transfers).
+
 "Owner" everywhere is the queries' rule: the HOLDS organisations, or the applicants when nobody
 holds the patent. It is a full refresh and idempotent (a value is only written when it changed).
 The queries use a node's values only while ``pc_total`` equals its live MAPS_TO degree (a patent's
@@ -38,7 +49,7 @@ import re
 from pathlib import Path
 
 import neo4j
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import ClientError, Neo4jError, TransientError
 
 from graph.errors import ChainKGError, WriteError
 
@@ -57,6 +68,17 @@ STAMP_CYPHER = (
     "CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 } "
     "CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 } "
     "WITH [c1, c2, c3, c4, c5, c6] AS stamp"
+)
+
+#: The totals an achievement's stored node ids (``pc_nodes``) are read through: achievements, chain
+#: nodes, ABOUT, BACKED_BY and MAPS_TO edges (count store, constant time); demand_matches repeats it.
+ACHIEVEMENT_STAMP_CYPHER = (
+    "CALL () { MATCH (x:Achievement) RETURN count(x) AS c1 } "
+    "CALL () { MATCH (x:ChainNode) RETURN count(x) AS c2 } "
+    "CALL () { MATCH ()-[x:ABOUT]->() RETURN count(x) AS c3 } "
+    "CALL () { MATCH ()-[x:BACKED_BY]->() RETURN count(x) AS c4 } "
+    "CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 } "
+    "WITH [c1, c2, c3, c4, c5] AS stamp"
 )
 
 # name -> Cypher; $batch is the rows per inner transaction.
@@ -171,6 +193,22 @@ REFRESHES: dict[str, str] = {
         "  SET n.pc_own_ids = ids, n.pc_own_counts = ks, n.pc_own_regions = rcs, n.pc_own_stamp = stamp "
         "} IN TRANSACTIONS OF 1 ROWS"
     ),
+    # demand_matches' achievement nodes (issue 17: it expanded every achievement's backing patents on
+    # each run, ~0.7M db hits at 1M patents): the sorted node ids of the achievement's ABOUT edges and
+    # of its backing patents' MAPS_TO edges, stamped with the count-store totals they are read through.
+    "achievement_nodes": (
+        f"{ACHIEVEMENT_STAMP_CYPHER} "
+        "MATCH (a:Achievement) "
+        "CALL (a, stamp) { "
+        "  WITH a, stamp, COLLECT { "
+        "    CALL (a) { MATCH (a)-[:ABOUT]->(x:ChainNode) RETURN x "
+        "               UNION MATCH (a)-[:BACKED_BY]->(:Patent)-[:MAPS_TO]->(x:ChainNode) RETURN x } "
+        "    WITH x.node_id AS id WHERE id IS NOT NULL RETURN id ORDER BY id } AS ids "
+        "  WITH a, stamp, ids "
+        "  WHERE NOT (coalesce(a.pc_nodes_stamp = stamp, false) AND coalesce(a.pc_nodes = ids, false)) "
+        "  SET a.pc_nodes = ids, a.pc_nodes_stamp = stamp "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
 }
 
 
@@ -256,6 +294,131 @@ def refresh_programme_totals(driver: neo4j.Driver, database: str = "neo4j") -> i
     return c.properties_set + c.nodes_deleted
 
 
+#: patent_landscape, whose live section the stored landscapes are computed with (one source of truth).
+LANDSCAPE_QUERY = Path(__file__).resolve().parent.parent / "queries" / "patent_landscape.cypher"
+
+#: Rows stored per ranked section (top_holders, ipc_groups); patent_landscape reads the stored rows
+#: only for top_n up to this (default 10, ceiling 100). At 1M patents the live section's transaction
+#: memory grows with top_n times the patents covered: top_n = 100 exceeded the server's 2.1 GiB for
+#: 60k+ patent subclasses, 50 for H01M (124k patents); 20 fits them all.
+LANDSCAPE_TOP_N = 20
+
+#: The IPC prefixes a stored landscape answers: one per IPC node of these levels with a patent
+#: classified under it — its code for a subclass (``H01M``), the code without ``00`` for a main group
+#: (``H01M10/``, the form ``H01M 10/`` normalises to). Sections and classes (``H``, ``H01``: up to
+#: hundreds of thousands of patents each at 1M) are left to the live query: one landscape of that
+#: size does not fit the server's transaction memory (2.1 GiB at 1M patents with a 3 GB heap).
+_LANDSCAPE_IPC = (
+    "MATCH (c:IPC) WHERE EXISTS { (c)<-[:CLASSIFIED_AS]-() } "
+    "MATCH (c)-[:PARENT*0..4]->(a:IPC) WHERE a.level IN ['subclass', 'main_group'] "
+    "WITH DISTINCT a "
+    "WITH a, CASE WHEN a.level <> 'main_group' THEN a.code "
+    "             WHEN a.code ENDS WITH '/00' THEN left(a.code, size(a.code) - 2) END AS prefix "
+    "WHERE prefix IS NOT NULL "
+    "RETURN a.code AS code, prefix ORDER BY code"
+)
+
+# One stored landscape per holder (ChainNode or IPC node): the live section's rows as aligned lists
+# ('' for a null key or label, -1.0 for a null share), the IPC prefix it answers and the stamp.
+_LANDSCAPE_WRITE = (
+    "UNWIND $rows AS x "
+    "CALL (x) { "
+    "  OPTIONAL MATCH (n:ChainNode {node_id: x.node}) "
+    "  OPTIONAL MATCH (i:IPC {code: x.code}) "
+    "  WITH coalesce(n, i) AS s, x WHERE s IS NOT NULL "
+    "  AND NOT (coalesce(s.pc_ls_stamp = $stamp, false) AND coalesce(s.pc_ls_sections = x.sections, false) "
+    "    AND coalesce(s.pc_ls_ranks = x.ranks, false) AND coalesce(s.pc_ls_keys = x.keys, false) "
+    "    AND coalesce(s.pc_ls_labels = x.labels, false) AND coalesce(s.pc_ls_values = x.vals, false) "
+    "    AND coalesce(s.pc_ls_shares = x.shares, false) "
+    "    AND coalesce(s.pc_ls_prefix = x.prefix, s.pc_ls_prefix IS NULL AND x.prefix IS NULL)) "
+    "  SET s.pc_ls_sections = x.sections, s.pc_ls_ranks = x.ranks, s.pc_ls_keys = x.keys, "
+    "      s.pc_ls_labels = x.labels, s.pc_ls_values = x.vals, s.pc_ls_shares = x.shares, "
+    "      s.pc_ls_prefix = x.prefix, s.pc_ls_stamp = $stamp "
+    "}"
+)
+_LANDSCAPE_PROPS = ("pc_ls_sections", "pc_ls_ranks", "pc_ls_keys", "pc_ls_labels", "pc_ls_values",
+                    "pc_ls_shares", "pc_ls_prefix", "pc_ls_stamp")
+_SECTION_ORDER = {"summary": 0, "top_holders": 1, "yearly_filings": 2, "ipc_groups": 3, "licensing": 4}
+
+
+def landscape_sections(path: Path = LANDSCAPE_QUERY) -> tuple[str, str]:
+    """The ``// stamp: begin … end`` and ``// live: begin … end`` sections of patent_landscape."""
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for name in ("stamp", "live"):
+        m = re.search(rf"^[ \t]*// {name}: begin\n(.*?)^[ \t]*// {name}: end$", text, re.S | re.M)
+        if not m:
+            raise ChainKGError(f"{path}: no '// {name}: begin' … '// {name}: end' section; "
+                               "patent_landscape must keep both markers (graph/precompute.py reads them)")
+        out.append(m.group(1))
+    return out[0], out[1]
+
+
+def _landscape_lists(records: list) -> dict:
+    """The live section's rows (any order) → aligned lists in the query's own row order."""
+    rows = sorted(records, key=lambda r: (_SECTION_ORDER.get(r["section"], 5), r["rank"], r["key"] or ""))
+    return {
+        "sections": [r["section"] for r in rows], "ranks": [int(r["rank"]) for r in rows],
+        "keys": [r["key"] or "" for r in rows], "labels": [r["label"] or "" for r in rows],
+        "vals": [int(r["value"]) for r in rows],
+        "shares": [-1.0 if r["share"] is None else float(r["share"]) for r in rows],
+    }
+
+
+def refresh_landscapes(driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 50,
+                       stale_only: bool = False) -> int:
+    """Store patent_landscape's rows on every ChainNode and on the IPC nodes of every subclass and main
+    group a patent is classified under; returns the properties set.
+
+    Each landscape is the query's own live section run with top_n = LANDSCAPE_TOP_N (20) and no region (one read per
+    holder), written only when it changed, with the count-store stamp read before the first one: a
+    write landing during the refresh leaves a stamp that no longer matches and the query reads live.
+    Stored landscapes of IPC nodes no longer above any classified patent are removed. A landscape the
+    server cannot hold in its transaction memory is skipped (left to the live query). ``stale_only``
+    computes only the landscapes whose stamp differs from the graph's now (missing ones included): a
+    cheap catch-up after a refresh that skipped some, but blind to property edits the stamp misses.
+    """
+    stamp_cypher, live = landscape_sections()
+    props = 0
+    try:
+        with driver.session(database=database) as session:
+            stamp = session.run(f"{stamp_cypher} RETURN stamp").single()["stamp"]
+            nodes = [r["id"] for r in session.run("MATCH (n:ChainNode) RETURN n.node_id AS id ORDER BY id")]
+            ipc = [(r["prefix"], r["code"]) for r in session.run(_LANDSCAPE_IPC)]
+            props += session.run(
+                "MATCH (i:IPC) WHERE i.pc_ls_stamp IS NOT NULL AND NOT i.code IN $keep "
+                "REMOVE " + ", ".join(f"i.{x}" for x in _LANDSCAPE_PROPS),
+                keep=[code for _, code in ipc]).consume().counters.properties_set
+            todo = [({"node": n, "ipc": None}, {"node": n, "code": None, "prefix": None}) for n in nodes]
+            todo += [({"node": None, "ipc": pfx}, {"node": None, "code": code, "prefix": pfx}) for pfx, code in ipc]
+            if stale_only:
+                current = {(r["node"], r["code"]) for r in session.run(
+                    "MATCH (n:ChainNode) WHERE n.pc_ls_stamp = $stamp RETURN n.node_id AS node, null AS code "
+                    "UNION ALL MATCH (i:IPC) WHERE i.pc_ls_stamp = $stamp RETURN null AS node, i.code AS code",
+                    stamp=stamp)}
+                todo = [(params, where) for params, where in todo if (where["node"], where["code"]) not in current]
+            batch: list[dict] = []
+            for i, (params, where) in enumerate(todo, 1):
+                try:
+                    recs = list(session.run(live, **params, region=None, top_n=LANDSCAPE_TOP_N))
+                except (ClientError, TransientError) as e:
+                    # too big for the server's transaction memory: left unstored, the query counts it live
+                    if "Memory" not in (e.code or "") + (e.message or ""):
+                        raise
+                    recs = None
+                if recs is not None:
+                    batch.append({**where, **_landscape_lists(recs)})
+                if batch and (len(batch) >= batch_size or i == len(todo)):
+                    props += session.run(_LANDSCAPE_WRITE, rows=batch, stamp=stamp).consume().counters.properties_set
+                    batch = []
+    except Neo4jError as e:
+        raise WriteError(
+            f"precomputed shortcut 'landscapes' failed ({e.code}: {e.message}); "
+            "re-run `chainkg load` or graph.precompute.refresh_chain_counts (it is idempotent)"
+        ) from e
+    return props
+
+
 def refresh_chain_counts(driver: neo4j.Driver, database: str = "neo4j", *, batch_size: int = 5000) -> dict[str, int]:
     """Recompute every precomputed shortcut (programme_measures' totals included); returns the
     properties set per refresh step.
@@ -277,4 +440,5 @@ def refresh_chain_counts(driver: neo4j.Driver, database: str = "neo4j", *, batch
                 ) from e
             out[name] = summary.counters.properties_set
     out["programme_totals"] = refresh_programme_totals(driver, database)
+    out["landscapes"] = refresh_landscapes(driver, database)
     return out

@@ -79,6 +79,26 @@ class LoadReport:
     relationships_written: int = 0
     indexes_deferred: list[str] = field(default_factory=list)  # dropped before the writes, rebuilt after
     index_seconds: float = 0.0  # time to rebuild them (included in no file's seconds)
+    node_write_seconds: float = 0.0  # wall time inside node writes (every file, chains and reference rows included)
+    rel_write_seconds: float = 0.0  # wall time inside relationship writes
+    derive_seconds: float = 0.0  # the derivations at the end of the load
+    total_seconds: float = 0.0  # the whole load_directory call
+
+    @property
+    def nodes_per_s(self) -> float:
+        """Node rows per second of node-write time (the write phase alone, without validation)."""
+        return self.nodes_written / self.node_write_seconds if self.node_write_seconds else 0.0
+
+    @property
+    def rels_per_s(self) -> float:
+        """Relationship rows per second of relationship-write time."""
+        return self.relationships_written / self.rel_write_seconds if self.rel_write_seconds else 0.0
+
+    @property
+    def other_seconds(self) -> float:
+        """Reading, validation, resolution and reference checks: the time not spent writing, indexing or deriving."""
+        return max(self.total_seconds - self.node_write_seconds - self.rel_write_seconds - self.index_seconds
+                   - self.derive_seconds, 0.0)
 
     @property
     def fatal(self) -> list[str]:
@@ -222,11 +242,13 @@ class Loader:
     """One load: the driver, the resolver shared by every file and the accumulating report."""
 
     def __init__(self, driver: Any, *, database: str, batch_size: int, progress: Progress | None, report: LoadReport,
-                 writers: int = 1):
+                 writers: int = 1, rel_writers: int = 1, create_new: bool = False):
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.writers = writers
+        self.rel_writers = rel_writers
+        self.create_new = create_new  # CREATE a file's nodes and own links when its label is new (see _fresh)
         self.progress = progress
         self.report = report
         self.resolver = OrgResolver(organization_index(driver, database=database))
@@ -236,15 +258,22 @@ class Loader:
         self.chain_ids = ChainNodeIds(driver, database)  # short chain node ids -> <chain>.<node> keys
 
     # -- writing helpers ------------------------------------------------------------------------
-    def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None) -> int:
+    def _nodes(self, label: str, records: Iterable[dict[str, Any]], extra: tuple[str, ...] = (), on_chunk=None,
+               create: bool = False) -> int:
+        t0 = time.perf_counter()
         res = write_nodes(self.driver, label, records, extra_labels=extra, batch_size=self.batch_size,
-                          database=self.database, on_chunk=on_chunk, parallel=self.writers)
+                          database=self.database, on_chunk=on_chunk, parallel=self.writers, create=create)
+        self.report.node_write_seconds += time.perf_counter() - t0
         self.report.nodes_written += res.rows
         return res.rows
 
-    def _rels(self, rel_type: str, start: str, end: str, rows: Iterable[dict[str, Any]], merge_key: str | None = None) -> int:
+    def _rels(self, rel_type: str, start: str, end: str, rows: Iterable[dict[str, Any]], merge_key: str | None = None,
+              create: bool = False) -> int:
+        t0 = time.perf_counter()
         res = write_relationships(self.driver, rel_type, rows, start_label=start, end_label=end, merge_key=merge_key,
-                                  batch_size=self.batch_size, database=self.database)
+                                  batch_size=self.batch_size, database=self.database, parallel=self.rel_writers,
+                                  create=create)
+        self.report.rel_write_seconds += time.perf_counter() - t0
         self.report.relationships_written += res.written
         return res.written
 
@@ -253,14 +282,16 @@ class Loader:
 
         ``count=False`` leaves the report's totals alone (reference data such as regions).
         """
-        before = (self.report.nodes_written, self.report.relationships_written)
+        before = (self.report.nodes_written, self.report.relationships_written, self.report.node_write_seconds,
+                  self.report.rel_write_seconds)
         written: dict[str, int] = defaultdict(int)
         for (label, extra), rows in writes.node_groups().items():
             written[label] += self._nodes(label, rows, extra)
         for (rel_type, start, end, mkey), rows in writes.link_groups().items():
             self._rels(rel_type, start, end, rows, mkey)
         if not count:
-            self.report.nodes_written, self.report.relationships_written = before
+            (self.report.nodes_written, self.report.relationships_written, self.report.node_write_seconds,
+             self.report.rel_write_seconds) = before
         return written
 
     def write_ipc_codes(self, codes: Iterable[str]) -> None:
@@ -345,6 +376,7 @@ class Loader:
         key_name = RECORD_KEYS[kind]
         first_line: dict[str, int] = {}
         label: str | None = None  # the file's main node label, from its records
+        self._file_label, self._file_merged = None, False
         declared: list[str] = []  # keys of the nodes this file declares (rows that only add links to a node do not)
         json_keys = {h: hmap.columns[i] for i, h in enumerate(table.header) if hmap.columns.get(i)}
         # (position, column) pairs computed once: building each row's dict is then one comprehension.
@@ -381,6 +413,8 @@ class Loader:
                 continue
             first_line.setdefault(key, src.line)
             label = rec.label
+            if rec.merged:
+                self._file_merged = True
             if not rec.merged:
                 declared.append(key)
             if ctx.notes:
@@ -392,6 +426,7 @@ class Loader:
             spool.add(_pack(rec))
         if progress:
             progress(name, "validate", fr.rows_read, fr.rows_read)
+        self._file_label = label
         if label:  # nodes this file declares are known to the references of its own rows and of later files
             self.batch_keys[label].update(declared)
 
@@ -408,6 +443,7 @@ class Loader:
         # One pass: drop what points nowhere and route nodes and links into one spool per write
         # group (plain tuples: cheap to pickle, and each group is then read exactly once).
         routed = _Routed()
+        routed.fresh = self._fresh()
         for line, label, extra, node, links, refs, ipc_codes in spool:
             if missing_keys and refs:
                 missing = [r for r in refs if r[1] in missing_keys.get(r[0], ())]
@@ -429,13 +465,28 @@ class Loader:
             routed.node(label, extra, node)
             if ipc_codes:
                 routed.ipc.update(ipc_codes)
+            if routed.fresh:
+                links = _own_links_once(links, label, node[RECORD_KEYS[kind]])
             for lk in links:
-                # lk: (rel_type, start_label, start, end_label, end, props, merge_key)
+                # lk: (rel_type, start_label, start, end_label, end, props, merge_key[, new])
                 if gone and ((lk[3], lk[4]) in gone or (lk[1], lk[2]) in gone):
                     fr.dropped_links += 1
                     continue
                 routed.link(lk)
         return routed
+
+    def _fresh(self) -> bool:
+        """Whether the file being loaded may CREATE its nodes and own links instead of MERGEing them.
+
+        True when ``create_new`` is on, every record declares its own node (no row adds to another
+        row's node: ``merged`` records) and the label has no node in the graph yet — so none of the
+        file's keys (distinct within the file: duplicates are rejects) and none of the relationships
+        touching them can exist. Checked before anything of the file is written.
+        """
+        label = self._file_label
+        if not (self.create_new and label) or self._file_merged:
+            return False
+        return not has_nodes(self.driver, label, database=self.database)
 
     def _write(self, kind: str, fr: FileReport, routed: _Routed) -> None:
         created = self.resolver.take_created(routed.used_orgs)
@@ -452,9 +503,11 @@ class Loader:
                 self.progress(fr.file, "write", done, total)
 
         for (label, extra), rows in sorted(routed.nodes.items()):
-            fr.loaded += self._nodes(label, prefetched(rows), extra, on_chunk=tick)
-        for (rel_type, start, end, mkey), rows in sorted(routed.links.items(), key=lambda g: (*g[0][:3], g[0][3] or "")):
-            self._rels(rel_type, start, end, prefetched({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey)
+            fr.loaded += self._nodes(label, prefetched(rows), extra, on_chunk=tick, create=routed.fresh)
+        for (rel_type, start, end, mkey, new), rows in sorted(routed.links.items(),
+                                                              key=lambda g: (*g[0][:3], g[0][3] or "", g[0][4])):
+            self._rels(rel_type, start, end, prefetched({"start": a, "end": b, "props": p or {}} for a, b, p in rows), mkey,
+                       create=new)
         for (label, _extra), rows in routed.nodes.items():
             if label == "Organization":  # declared organisations are in the graph now
                 for node in rows:
@@ -467,12 +520,40 @@ class Loader:
         routed.close()
 
 
+def _own_links_once(links: list[tuple], label: str, key: Any) -> list[tuple]:
+    """A fresh file's record's links, each once, those that cannot exist yet marked ``new``.
+
+    A link is new when the record's own node — created by this load — is its start, or its end with
+    a start of another label: then no other record can produce the same link (a link between two
+    nodes of the file's label is only new from the record of its start). A link repeated within the
+    record is kept once with the properties a repeated ``MERGE … SET r += props`` would leave (later
+    values win, missing values do not erase). Other links are left to ``MERGE``.
+    """
+    out: dict[tuple, tuple] = {}
+    for lk in links:
+        rel_type, start_label, start, end_label, end, props, merge_key = lk[:7]
+        ident = (rel_type, start_label, start, end_label, end, merge_key,
+                 (props or {}).get(merge_key) if merge_key else None)
+        new = (start_label == label and start == key) or (end_label == label and end == key and start_label != label)
+        seen = out.get(ident)
+        if seen is not None:
+            if props:
+                merged = dict(seen[5] or {})
+                merged.update((k, v) for k, v in props.items() if v is not None)
+                props = merged
+            else:
+                props = seen[5]
+        out[ident] = (rel_type, start_label, start, end_label, end, props, merge_key, new)
+    return list(out.values())
+
+
 class _Routed:
     """One file's validated output, split into spools by write group."""
 
     def __init__(self) -> None:
         self.nodes: dict[tuple[str, tuple[str, ...]], _Spool] = {}
-        self.links: dict[tuple[str, str, str, str | None], _Spool] = {}
+        self.links: dict[tuple[str, str, str, str | None, bool], _Spool] = {}
+        self.fresh = False  # the file's nodes (and its links marked new) are CREATEd: see Loader._fresh
         self.ipc: set[str] = set()
         self.used_orgs: set[str] = set()
         self.node_count = 0
@@ -486,9 +567,10 @@ class _Routed:
         self.node_count += 1
 
     def link(self, lk: Link | tuple) -> None:
-        """Route one link, a ``Link`` or its plain tuple (rel_type, start_label, start, end_label, end, props, merge_key)."""
-        rel_type, start_label, start, end_label, end, props, merge_key = lk
-        key = (rel_type, start_label, end_label, merge_key)
+        """Route one link, a ``Link`` or its plain tuple (rel_type, start_label, start, end_label, end, props,
+        merge_key), optionally followed by ``new``: True when it cannot exist yet (``_own_links_once``)."""
+        rel_type, start_label, start, end_label, end, props, merge_key = lk[:7]
+        key = (rel_type, start_label, end_label, merge_key, len(lk) > 7 and lk[7])
         spool = self.links.get(key)
         if spool is None:
             spool = self.links[key] = _Spool()
@@ -506,8 +588,11 @@ class _Routed:
 #: How long a load waits for rebuilt indexes to come online (full text over millions of patents).
 INDEX_BUILD_WAIT_SECONDS = 3600
 
-#: Node-writing transactions in flight at once (relationships are always written one chunk at a time).
+#: Node-writing transactions in flight at once.
 DEFAULT_WRITERS = 2
+
+#: Relationship-writing lanes in flight at once (rows split by their hub end: see graph.writer).
+DEFAULT_REL_WRITERS = 2
 
 
 def should_defer_indexes(driver: Any, database: str, mode: str | bool) -> bool:
@@ -536,6 +621,9 @@ def load_directory(
     progress: Progress | None = None,
     defer_indexes: str | bool = "auto",
     writers: int = DEFAULT_WRITERS,
+    rel_writers: int = DEFAULT_REL_WRITERS,
+    create_new: bool = True,
+    derive: bool = True,
 ) -> LoadReport:
     """Load every known source file in ``path`` and run the derivations; return a LoadReport.
 
@@ -546,8 +634,14 @@ def load_directory(
 
     ``defer_indexes`` (auto/on/off, see :func:`should_defer_indexes`) drops the secondary indexes
     before the writes and rebuilds them before the derivations — also when the load fails, so a
-    failed load never leaves the graph without them. ``writers`` node chunks are written concurrently.
+    failed load never leaves the graph without them. ``writers`` node chunks are written concurrently,
+    and relationships in ``rel_writers`` lanes. ``create_new`` CREATEs (instead of MERGEs) a file's nodes
+    and the links that can only be new when its label has no node yet (see ``Loader._fresh``).
+    The report times the node writes, relationship writes, index rebuild and derivations apart;
+    ``derive=False`` skips the derivations (benchmarks of the write path only; a graph loaded so lacks
+    the derived links until the next load).
     """
+    started = time.perf_counter()
     directory = Path(path)
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory; give the folder holding organizations.csv, patents.csv …")
@@ -556,7 +650,8 @@ def load_directory(
         names = ", ".join(f"{k}.csv" for k in FILE_ORDER)
         raise InputError(f"{directory}: no known source files; expected chains/*.yaml or any of {names} (.jsonl/.xlsx too)")
     report = LoadReport(directory=str(directory))
-    loader = Loader(driver, database=database, batch_size=batch_size, progress=progress, report=report, writers=writers)
+    loader = Loader(driver, database=database, batch_size=batch_size, progress=progress, report=report, writers=writers,
+                    rel_writers=rel_writers, create_new=create_new)
     # Indexes missing at the start (a first load, or one that died before rebuilding them) are built
     # after the writes too, so every load leaves the schema complete.
     report.indexes_deferred = missing_secondary_indexes(driver, database)
@@ -578,7 +673,11 @@ def load_directory(
         raise
     if report.indexes_deferred:
         _rebuild_indexes(driver, database, report, progress)
-    report.derived = run_derivations(driver, database=database, batch_size=batch_size)
+    t0 = time.perf_counter()
+    if derive:
+        report.derived = run_derivations(driver, database=database, batch_size=batch_size)
+    report.derive_seconds = time.perf_counter() - t0
+    report.total_seconds = time.perf_counter() - started
     return report
 
 

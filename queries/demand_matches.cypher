@@ -50,16 +50,33 @@ CALL (text) {
   RETURN collect(n) AS kw_nodes, reduce(acc = [], x IN collect(kws) | acc + [k IN x WHERE NOT k IN acc]) AS found
 }
 WITH d, coalesce($terms, found) AS keywords, about + [x IN kw_nodes WHERE NOT x IN about] AS nodes
-CALL (d, nodes, keywords) {
+// The achievements' own nodes: stored ids (graph/precompute.py, achievement_nodes) while their stamp
+// equals these count-store totals, else read live from each achievement.
+CALL () {
+  CALL () { MATCH (x:Achievement) RETURN count(x) AS c1 }
+  CALL () { MATCH (x:ChainNode) RETURN count(x) AS c2 }
+  CALL () { MATCH ()-[x:ABOUT]->() RETURN count(x) AS c3 }
+  CALL () { MATCH ()-[x:BACKED_BY]->() RETURN count(x) AS c4 }
+  CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+  RETURN [c1, c2, c3, c4, c5] AS ach_stamp
+}
+CALL (d, nodes, keywords, ach_stamp) {
   MATCH (a:Achievement)
   WHERE a.trl >= $min_trl
   // The achievement's own nodes, read from the achievement (a few edges each). Written as
   // `EXISTS { (a)-[:BACKED_BY]->()-[:MAPS_TO]->(n) }` per demand node, the planner expanded from
   // the node's (100k at scale) patents for every achievement: 270M db hits at 300k patents.
-  WITH a, COLLECT { MATCH (a)-[:ABOUT]->(x:ChainNode) RETURN x
-                    UNION
-                    MATCH (a)-[:BACKED_BY]->(:Patent)-[:MAPS_TO]->(x:ChainNode) RETURN x } AS own
-  WITH a, [n IN nodes WHERE n IN own] AS shared,
+  CALL (a, nodes, ach_stamp) {
+    WITH a, nodes WHERE a.pc_nodes_stamp = ach_stamp
+    RETURN [n IN nodes WHERE n.node_id IN a.pc_nodes] AS shared
+    UNION ALL
+    WITH a, nodes WHERE a.pc_nodes_stamp IS NULL OR a.pc_nodes_stamp <> ach_stamp
+    WITH a, nodes, COLLECT { MATCH (a)-[:ABOUT]->(x:ChainNode) RETURN x
+                             UNION
+                             MATCH (a)-[:BACKED_BY]->(:Patent)-[:MAPS_TO]->(x:ChainNode) RETURN x } AS own
+    RETURN [n IN nodes WHERE n IN own] AS shared
+  }
+  WITH a, shared,
        [k IN keywords WHERE coalesce(a.title, '') + ' ' + coalesce(a.description, '') CONTAINS k] AS kw
   WHERE size(shared) > 0 OR size(kw) > 0
   OPTIONAL MATCH (owner:Organization)-[:OWNS]->(a)
@@ -73,15 +90,44 @@ CALL (d, nodes, keywords) {
   ORDER BY score DESC, id
   LIMIT $limit
   UNION ALL
-  UNWIND nodes AS n
-  MATCH (p:Patent)-[:MAPS_TO]->(n)
-  WITH p, collect(n) AS shared
-  // partner kind / region: some owner (holder, or applicant when nobody holds it) must qualify
-  WHERE ($partner_kind IS NULL AND $region IS NULL)
-     OR EXISTS { MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
-                 WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
-                   AND ($partner_kind IS NULL OR h.kind IN $partner_kind)
-                   AND ($region IS NULL OR any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp)) }
+  // Patents with an open-licence offer rank first, so when at least $limit of them sit on the nodes
+  // they are the answer. When the nodes hold more patents than there are offers in the graph (tens
+  // of thousands per node at 1M patents vs ~19k offers; degrees and the count store, O(1)), they are
+  // read from the offers first; with fewer than $limit there, or small nodes, every patent of the
+  // nodes is read.
+  CALL (nodes) {
+    CALL () { MATCH (x:OpenLicenseOffer) RETURN count(x) AS offers }
+    WITH nodes WHERE reduce(s = 0, k IN [n IN nodes | COUNT { (n)<-[:MAPS_TO]-() }] | s + k) > offers
+    MATCH (:OpenLicenseOffer)<-[:OFFERED]-(p:Patent)
+    WITH DISTINCT p
+    WITH p, [(p)-[:MAPS_TO]->(m:ChainNode) | m] AS on
+    WITH p, [n IN nodes WHERE n IN on] AS shared
+    WHERE size(shared) > 0
+      AND (($partner_kind IS NULL AND $region IS NULL)
+       OR EXISTS { MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+                   WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+                     AND ($partner_kind IS NULL OR h.kind IN $partner_kind)
+                     AND ($region IS NULL OR any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp)) })
+    RETURN collect({p: p, shared: shared}) AS offered_rows
+  }
+  CALL (nodes, offered_rows) {
+    WITH offered_rows WHERE size(offered_rows) >= $limit
+    UNWIND offered_rows AS x
+    RETURN x.p AS p, x.shared AS shared
+    UNION ALL
+    WITH nodes, offered_rows WHERE size(offered_rows) < $limit
+    UNWIND nodes AS n
+    MATCH (p:Patent)-[:MAPS_TO]->(n)
+    WITH nodes, p, collect(n) AS on
+    WITH p, [n IN nodes WHERE n IN on] AS shared
+    // partner kind / region: some owner (holder, or applicant when nobody holds it) must qualify
+    WHERE ($partner_kind IS NULL AND $region IS NULL)
+       OR EXISTS { MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p)
+                   WHERE (type(r) = 'HOLDS' OR COUNT { (p)<-[:HOLDS]-() } = 0)
+                     AND ($partner_kind IS NULL OR h.kind IN $partner_kind)
+                     AND ($region IS NULL OR any(rp IN $region WHERE coalesce(h.region_code, '') STARTS WITH rp)) }
+    RETURN p, shared
+  }
   WITH p, shared, EXISTS { (p)-[:OFFERED]->(:OpenLicenseOffer) } AS offered,
        [k IN keywords WHERE coalesce(p.title, '') + ' ' + coalesce(p.abstract, '') CONTAINS k] AS kw
   WITH p, shared, offered, kw,

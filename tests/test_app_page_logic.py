@@ -72,3 +72,11 @@ def test_path_lanes_merge_parallel_routes_and_keep_direction():
     assert (link["source"], link["target"]) == ("0:1", "0:0")  # drawn licensor → licensee, against the route
     assert "许可 2021-01-01" in link["label"]["formatter"] and "转让 2022-01-01" in link["label"]["formatter"]
     assert opt["animation"] is False
+
+
+def test_phrasing_words_of_a_library_demand_are_not_terms():
+    # The library's demands read "…急需搬运机器人及移动机器人相关技术…": 相关 / 关键 / 工程化 sit inside
+    # vocabulary terms but are phrasing; as terms they matched nearly every node and patent.
+    text = ("揭榜挂帅：搬运机器人关键技术攻关。面向产业链关键环节，我单位在移动机器人环节急需搬运机器人及"
+            "移动机器人相关技术，要求安全性达到行业领先水平，并具备AGV工程化能力。")
+    assert parse_demand(text).terms == ["搬运机器人", "移动机器人", "AGV"]

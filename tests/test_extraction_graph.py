@@ -70,7 +70,8 @@ def test_extract_graph_writes_and_is_idempotent(driver, settings, ns):
                      p=f"{ns}CN1", n=f"{ns}battery.cathode")
         # chain placement by evidence combination (issue 18) replaces the automatic edge: the title's
         # terms and the IPC group, with the rule and a calibrated confidence (tests/test_placement_*.py)
-        assert len(maps) == 1 and maps[0]["r"]["method"] == "evidence" and maps[0]["r"]["confidence"] >= 0.9
+        # (≥ 0.8 = "the text names the node" in the calibrated scale of docs/extraction.md; the exact value is the fit's)
+        assert len(maps) == 1 and maps[0]["r"]["method"] == "evidence" and maps[0]["r"]["confidence"] >= 0.8
         assert maps[0]["r"]["rule"] == "term+ipc_group" and "磷酸铁锂" in maps[0]["r"]["terms"]
         in_node = _read(driver, db, "MATCH (:Organization {org_id: $o})-[r:IN_NODE]->(:ChainNode {node_id: $n}) RETURN r",
                         o=f"{ns}O1", n=f"{ns}battery.cathode")

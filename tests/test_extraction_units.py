@@ -59,18 +59,24 @@ def test_gold_set_meets_targets():
 def test_relation_gold_set_precision_and_recall():
     """The relation gold set (company profiles / news style, short names and lists). On its dev part (the
     rules were tuned on it) the default pipeline meets the issue's target (P ≥ 0.85 at R ≥ 0.6); on the
-    held-out third precision holds and recall is well above the rules alone but below 0.6 (docs/extraction.md)."""
-    from extraction.corpora import RELATIONS_GOLD_FILE
+    held-out third precision holds and recall is at the target (0.627, docs/extraction.md); on the fresh
+    block, written before the extractor ever ran on it, precision holds at ~0.8 and recall is far lower
+    (~0.3): the honest figure for unseen text."""
+    from extraction.corpora import RELATIONS_FRESH_FILE, RELATIONS_GOLD_FILE
 
     assert len(list(read_gold(RELATIONS_GOLD_FILE))) >= 150
-    nlp = build_nlp()
+    nlp, rules_nlp = build_nlp(), build_nlp({"model": "off"})
     dev = score_examples(nlp, read_gold(RELATIONS_GOLD_FILE, "dev"), {"ORG"})["relations"]["ALL"]
     assert dev["p"] >= 0.85 and dev["r"] >= 0.6, dev
     held = list(read_gold(RELATIONS_GOLD_FILE, "heldout"))
     assert len(held) >= 50
     got = score_examples(nlp, held, {"ORG"})["relations"]["ALL"]
-    rules = score_examples(build_nlp({"model": "off"}), held, {"ORG"})["relations"]["ALL"]
-    assert got["p"] >= 0.85 and got["r"] >= 0.4 and got["r"] >= 2 * rules["r"], (got, rules)
+    rules = score_examples(rules_nlp, held, {"ORG"})["relations"]["ALL"]
+    assert got["p"] >= 0.85 and got["r"] >= 0.55 and got["r"] >= 2 * rules["r"], (got, rules)
+    fresh = list(read_gold(RELATIONS_FRESH_FILE))
+    got = score_examples(nlp, fresh, {"ORG"})["relations"]["ALL"]
+    rules = score_examples(rules_nlp, fresh, {"ORG"})["relations"]["ALL"]
+    assert got["p"] >= 0.75 and got["r"] > rules["r"], (got, rules)
 
 
 def test_tiny_crf_trains_loads_and_tags(tmp_path):

@@ -377,3 +377,94 @@ def test_maps_to_derivation_updates_only_what_would_change(driver, settings, ns)
     # already carries ipc_prefix and a higher confidence: only the evidence code follows the graph
     assert first[f"{ns}P2"] == {"method": "manual", "methods": ["manual", "ipc_prefix"], "confidence": 1.0,
                                 "source": "m", "evidence": "e", "ipc": f"{ns}H01M4/13"}
+
+
+def test_own_links_once_marks_what_can_only_be_new_and_merges_repeats():
+    from loaders.pipeline import _own_links_once
+
+    links = [("APPLICANT_OF", "Organization", "o1", "Patent", "P1", {"order": 1, "x": "a"}, None),
+             ("APPLICANT_OF", "Organization", "o1", "Patent", "P1", {"order": 2, "x": None}, None),  # repeated
+             ("CITES", "Patent", "P1", "Patent", "P2", None, None),
+             ("CITES", "Patent", "P0", "Patent", "P1", None, None),  # same label, own node at the end
+             ("HOLDS", "Organization", "o1", "Organization", "o2", {}, None)]  # does not touch P1
+    got = _own_links_once(links, "Patent", "P1")
+    assert [(lk[0], lk[2], lk[4], lk[7]) for lk in got] == [
+        ("APPLICANT_OF", "o1", "P1", True), ("CITES", "P1", "P2", True), ("CITES", "P0", "P1", False),
+        ("HOLDS", "o1", "o2", False)]
+    assert got[0][5] == {"order": 2, "x": "a"}  # later values win, a missing value does not erase
+
+
+def test_first_load_creates_and_gives_the_graph_merge_gives(driver, settings, ns, mine, tmp_path, monkeypatch):
+    from loaders import pipeline
+
+    d = make_dir(tmp_path, ns, mine)
+    real_has_nodes = pipeline.has_nodes
+    # As on an empty database: every label is new, so each file CREATEs its nodes and own links
+    # (this test's keys are unique, so that is true for them even on a shared test database).
+    created = []
+    monkeypatch.setattr(pipeline, "has_nodes", lambda *a, **k: False)
+    real_write_nodes = pipeline.write_nodes
+    monkeypatch.setattr(pipeline, "write_nodes",
+                        lambda *a, **k: created.append((a[1], k.get("create"))) or real_write_nodes(*a, **k))
+    r1 = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off", rel_writers=2)
+    assert r1.exit_code == 0 and ("Patent", True) in created and ("License", True) in created
+    assert r1.node_write_seconds > 0 and r1.rel_write_seconds > 0 and r1.total_seconds >= r1.other_seconds
+    s1 = snapshot(driver, settings, ns, mine)
+    monkeypatch.setattr(pipeline, "has_nodes", real_has_nodes)
+    # the same files again (labels exist now: MERGE) change nothing, and neither does the old path
+    r2 = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off", rel_writers=2)
+    assert r2.exit_code == 0 and snapshot(driver, settings, ns, mine) == s1
+    r3 = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off", rel_writers=1,
+                        writers=1, create_new=False)
+    assert r3.exit_code == 0 and snapshot(driver, settings, ns, mine) == s1
+
+
+def test_first_load_equals_a_single_writer_merge_load(driver, settings, ns, mine, tmp_path, monkeypatch):
+    from loaders import pipeline
+
+    d = make_dir(tmp_path, ns, mine)
+    load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off", writers=1, rel_writers=1,
+                   create_new=False)
+    merged = snapshot(driver, settings, ns, mine)
+    from tests.conftest import delete_prefixed
+
+    delete_prefixed(driver, settings.database, ns)  # everything keyed by ns, then what is keyed otherwise
+    driver.execute_query(
+        "MATCH (n) WHERE (n:Organization AND n.name STARTS WITH $p) OR (n:Patent AND any(x IN $pubs WHERE n.pub_no STARTS WITH x)) "
+        "OR ((n:License OR n:Transfer OR n:OpenLicenseOffer) AND any(x IN $pubs WHERE coalesce(n.pub_no, '') STARTS WITH x)) "
+        "DETACH DELETE n", p=ns, pubs=mine, database_=settings.database)
+    assert snapshot(driver, settings, ns, mine)[0] == 0
+    monkeypatch.setattr(pipeline, "has_nodes", lambda *a, **k: False)
+    r = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off", writers=2,
+                       rel_writers=3)
+    assert r.exit_code == 0 and snapshot(driver, settings, ns, mine) == merged
+
+
+def test_a_failing_chunk_on_the_create_path_leaves_nothing_of_itself(driver, settings, ns, mine, tmp_path, monkeypatch):
+    from loaders import pipeline
+
+    d = tmp_path / "half-new"
+    d.mkdir()
+    _csv(d / "patents.csv", ["pub_no", "title"], [[mine[i] + "A", f"专利{i}"] for i in range(5)])
+    original = pipeline.VALIDATORS["patents"]
+
+    def poisoned(row, ctx):
+        rec = original(row, ctx)
+        if rec.node["pub_no"] == mine[2] + "A":
+            rec.node["x_bad"] = {"nested": "maps are not storable"}
+        return rec
+
+    monkeypatch.setitem(pipeline.VALIDATORS, "patents", poisoned)
+    monkeypatch.setattr(pipeline, "has_nodes", lambda *a, **k: False)
+    report = load_directory(driver, d, database=settings.database, batch_size=2, writers=1, defer_indexes="off")
+    assert report.exit_code == 2 and "chunk 2" in report.fatal[0]
+    loaded = q(driver, settings, "MATCH (p:Patent) WHERE p.pub_no IN $p RETURN p.pub_no AS p ORDER BY p",
+               p=[m + "A" for m in mine[:5]])
+    assert [r["p"] for r in loaded] == [mine[0] + "A", mine[1] + "A"]
+    monkeypatch.setitem(pipeline.VALIDATORS, "patents", original)
+    monkeypatch.undo()  # a re-run after the fix (labels exist now: MERGE) completes the file, once
+    report = load_directory(driver, d, database=settings.database, batch_size=2, defer_indexes="off")
+    assert report.exit_code == 0
+    loaded = q(driver, settings, "MATCH (p:Patent) WHERE p.pub_no IN $p RETURN p.pub_no AS p ORDER BY p",
+               p=[m + "A" for m in mine[:5]])
+    assert [r["p"] for r in loaded] == [m + "A" for m in mine[:5]]

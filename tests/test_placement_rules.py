@@ -55,8 +55,10 @@ def test_server_as_a_claim_word_is_no_data_centre(model):
     got = nodes(model, "储能策略确定方法、装置、服务器及存储介质", ("G06Q",))
     assert "ic.computing" not in got
     assert got in ([], ["nev_battery.energy_storage"])  # right or abstain
-    # a server cabinet is data-centre hardware
-    assert nodes(model, "一种用于区块链服务器的散热式机柜", ("H05K",)) == ["ic.computing"]
+    # a server cabinet is data-centre hardware: right, or abstain (服务器 is a context term and not the
+    # title's subject here — "服务器的散热式机柜" — a class the calibration data found right about half the time)
+    assert nodes(model, "一种用于区块链服务器的散热式机柜", ("H05K",)) in ([], ["ic.computing"])
+    assert nodes(model, "一种服务器机柜", ("H05K",)) == ["ic.computing"]
 
 
 def test_a_power_grid_digital_twin_is_no_robot_software(model):
@@ -84,7 +86,8 @@ def test_an_api_intermediate_is_an_api(model):
 
 def test_confidence_separates_strong_from_weak(model):
     strong = model.place("一种氧化铝包覆Ni-Co-Mn三元锂电正极材料及其制备方法和应用", ("H01M",))
-    assert [p.node_id for p in strong] == ["nev_battery.cathode"] and strong[0].confidence >= 0.9
+    # strong: in the ≥ 0.8 band a chain map counts by default (the value itself is the calibration fit)
+    assert [p.node_id for p in strong] == ["nev_battery.cathode"] and strong[0].confidence >= 0.8
     weak = model.place("一种智能制造用机械手", ("B25J",))  # only a context term, IPC in scope
     assert [p.node_id for p in weak] == ["industrial_robot.articulated"] and PLACE_MIN <= weak[0].confidence < 0.8
     assert strong[0].rule == "term+scope" and weak[0].rule == "context+scope"
@@ -152,8 +155,45 @@ def test_wilson_lower_bound():
     assert wilson_lower(190, 200) > wilson_lower(19, 20)  # more judgements, tighter bound
 
 
+def test_the_subject_of_a_title_outranks_the_same_term_inside_it():
+    from extraction.placement import SUBJECT_TAIL, subject_tail
+
+    assert subject_tail("一种光伏逆变器", ["光伏逆变器"]) == 0
+    assert subject_tail("锂电池隔膜及其制备方法", ["锂电池隔膜"]) == 0  # the first phrase ends at 及
+    assert subject_tail("一种光伏组件用铺设设备", ["光伏组件"]) > SUBJECT_TAIL  # a laying machine, not a module
+    assert subject_tail("基于光伏组件i-v曲线重构的光伏阵列故障定位方法和装置", ["光伏组件"]) > SUBJECT_TAIL
+    assert subject_tail("一种电池", ["逆变器"]) == 99
+    m = PlacementModel(profiles_from_chain_dir(ROOT / "data" / "chains"))
+    subject = m.place("一种光伏逆变器", ("H02M",))
+    inner = m.place("基于光伏逆变器输出数据的电站发电量统计系统", ("H02M",))
+    assert subject[0].node_id == "pv.inverter" and subject[0].evidence_class == "term+scope/subject"
+    assert "the title's subject" in subject[0].evidence
+    got = {p.node_id: p for p in inner}
+    assert "pv.inverter" not in got or (got["pv.inverter"].evidence_class == "term+scope/inner"
+                                        and got["pv.inverter"].confidence < 0.8 <= subject[0].confidence)
+
+
+def test_a_shared_ipc_group_never_outranks_a_named_node(model):
+    # H02J3/38 is listed by more than one PV node: the inverter the title names wins over IPC alone
+    got = model.place("光伏逆变器的检测方法及系统", ("H02J3/38", "H02M7/483"))
+    assert [p.node_id for p in got if p.node_id.startswith("pv.")] == ["pv.inverter"]
+
+
+def test_the_subject_is_read_in_the_title_only(model):
+    # graph extraction joins title and abstract with a newline; a term met only in the abstract is not
+    # the title's subject, so it never reaches the confidence a subject term has
+    got = model.place("一种储能装置\n本发明属于光伏逆变器技术领域", ("H02M7/483",))
+    inv = [p for p in got if p.node_id == "pv.inverter"]
+    assert not inv or (inv[0].evidence_class.endswith("/inner") and inv[0].confidence < 0.8)
+
+
 def test_rule_confidences_are_a_calibrated_table():
-    assert set(RULE_CONFIDENCE) >= {"term+scope", "term", "context+anchor", "context", "out_of_domain", "ipc_group"}
+    assert set(RULE_CONFIDENCE) >= {"term+scope/subject", "term+scope/inner", "term/subject", "context+anchor/subject",
+                                    "context", "out_of_domain", "ipc_group"}
+    # the same evidence inside the title (not its subject) never gets more than as its subject
+    for cls, conf in RULE_CONFIDENCE.items():
+        if cls.endswith("/inner") and not cls.startswith(("term/", "term+chain_scope/", "terms/")):
+            assert conf <= RULE_CONFIDENCE[cls.replace("/inner", "/subject")], cls
     assert all(0 < c <= 0.95 for c in RULE_CONFIDENCE.values())
     assert RULE_CONFIDENCE["context"] < PLACE_MIN and RULE_CONFIDENCE["out_of_domain"] < PLACE_MIN
     # IPC-only evidence (what the loader derives) never reaches the 0.8 a term gives
@@ -180,8 +220,12 @@ def test_gold_set_is_complete_and_judged(shared_data):
     gold = load_gold(data_dir=shared_data)
     assert len(gold) >= 300 and len({g.pub_no for g in gold}) == len(gold)
     held = [g for g in gold if g.split == "heldout"]
-    # the held-out part (150, fixed by hash in round 1–2) stays whole; later rounds add tuning titles only
-    assert len(held) >= 150 and 0.15 <= len(held) / len(gold) <= 0.4
+    held2 = [g for g in gold if g.split == "heldout2"]
+    # the first held-out part (150, fixed by hash in rounds 1–2; calibration data since the third pass)
+    # stays whole; held-out round 2 (≥ 200, drawn and judged before the third pass's tuning) is never tuned on
+    assert len(held) == 150 and len(held2) >= 200
+    assert {g.split for g in gold} == {"tune", "heldout", "heldout2"}
+    assert sum(1 for g in held2 if g.nodes) >= 60
     known = {p.node_id for p in profiles_from_chain_dir(ROOT / "data" / "chains")}
     for g in gold:
         assert g.title and g.acceptable <= known, g.pub_no
@@ -206,15 +250,59 @@ def test_tuning_part_meets_the_goal(shared_data):
 
 @pytest.mark.shared_data
 def test_confidence_table_is_the_fit_on_the_tuning_part(shared_data):
-    """RULE_CONFIDENCE is what fit_rule_confidence gives on the tuning part, and every class at
-    ≥ 0.8 was judged ≥ 10 times and right ≥ 95 % of the time (or contains such a class's evidence)."""
+    """RULE_CONFIDENCE is what fit_rule_confidence gives on the calibration data (tuning part + first
+    held-out part), and every class at ≥ 0.8 was judged ≥ 10 times on the held-out part and right ≥ 95 %
+    of the time there and overall (or contains such a class's evidence); held-out round 2 is not used."""
     from extraction.placement import MIN_SUPPORT_HIGH
-    from extraction.placement_eval import CONTAINS, HIGH_PRECISION, fit_rule_confidence, load_gold
+    from extraction.placement_eval import CONTAINS, HIGH_PRECISION, calibration_gold, fit_rule_confidence
 
     model = PlacementModel(profiles_from_chain_dir(ROOT / "data" / "chains"))
-    fit = fit_rule_confidence(load_gold(data_dir=shared_data, split="tune"), model)
+    gold = calibration_gold(data_dir=shared_data)
+    assert {g.split for g in gold} == {"tune", "heldout"}
+    fit = fit_rule_confidence(gold, model)
     for rule, f in fit.items():
         assert RULE_CONFIDENCE[rule] == f["fitted"], rule
         if f["fitted"] >= 0.8 and rule not in CONTAINS:
             assert f["placed"] >= MIN_SUPPORT_HIGH and f["right"] / f["placed"] >= HIGH_PRECISION, rule
-            assert f["fitted"] <= f["wilson_lower"] + 0.005, rule
+            assert f["fresh_placed"] >= MIN_SUPPORT_HIGH and f["fresh_right"] / f["fresh_placed"] >= HIGH_PRECISION, rule
+            assert f["fitted"] <= min(f["wilson_lower"], f["wilson_lower_fresh"]) + 0.005, rule
+
+
+# -- term families (fourth pass) -------------------------------------------------------------------
+
+def test_term_family_adds_name_parts_and_spellings():
+    from extraction.chain_profiles import name_parts, profile_from_mapping
+
+    assert name_parts("数据中心与AI算力") == ("数据中心", "AI算力")
+    # a short word plus a generic head names a kind of thing, not the node
+    assert name_parts("量测与测试设备") == () and name_parts("光伏组件") == ()
+    mask = profile_from_mapping({"id": "mask", "name": "光掩模", "keywords": ["掩模版"]}, "ic")
+    assert "掩膜版" in mask.terms and "光掩膜" in mask.terms
+    pv = profile_from_mapping({"id": "kit", "name": "支架", "keywords": ["光伏支架", "光伏设备"]}, "pv")
+    assert {"太阳能支架", "光伏托架", "太阳能托架"} <= set(pv.terms)
+    assert "太阳能设备" not in pv.terms  # too broad a spelling: never derived
+    # 光伏 ↔ 太阳能 is a PV-chain spelling only
+    other = profile_from_mapping({"id": "x", "name": "光伏逆变器", "keywords": ["光伏逆变器"]}, "nev_battery")
+    assert "太阳能逆变器" not in other.terms
+
+
+def test_a_spelling_variant_places_like_the_listed_term(model):
+    assert nodes(model, "一种掩膜版缺陷检测装置", ("G03F",)) == ["ic.mask"]
+    assert nodes(model, "一种新能源电池托架", ("H01M",)) == ["nev_battery.pack"]
+
+
+@pytest.mark.shared_data
+def test_fresh_counts_recorded_before_tuning_cap_the_fit(shared_data):
+    """Round 7's fresh counts (scored before it was tuned on) are pooled with the first held-out part:
+    with them term+scope/subject is below 0.9 (34 / 37 right before tuning), without them it is not."""
+    from extraction.placement_eval import FRESH_BEFORE_TUNING, calibration_gold, fit_rule_confidence
+
+    model = PlacementModel(profiles_from_chain_dir(ROOT / "data" / "chains"))
+    gold = calibration_gold(data_dir=shared_data)
+    with_fresh = fit_rule_confidence(gold, model)
+    without = fit_rule_confidence(gold, model, fresh_before=False)
+    cls = "term+scope/subject"
+    assert with_fresh[cls]["fresh_placed"] == without[cls]["fresh_placed"] + FRESH_BEFORE_TUNING[cls][0]
+    assert with_fresh[cls]["fitted"] < without[cls]["fitted"]
+    assert 0.8 <= with_fresh[cls]["fitted"] <= with_fresh[cls]["wilson_lower_fresh"] + 0.005
+    assert sum(1 for g in gold if g.pool.endswith(("-7", "-7b"))) >= 300  # round 7 is tuning data

@@ -90,7 +90,7 @@ def test_placement_corrections_survive_extract_and_load(driver, settings, ns, tm
     assert "P2" not in got                                       # fragrance: abstain
     assert set(got["P3"]) == {"nev_battery.recycling"}           # not 锂离子动力电芯
     cathode = got["P4"]["nev_battery.cathode"]
-    assert cathode["method"] == "evidence" and cathode["confidence"] >= 0.9
+    assert cathode["method"] == "evidence" and cathode["confidence"] >= 0.8  # the strong band (value: the calibration fit)
     assert cathode["rule"] == "term+ipc_group" or cathode["rule"].startswith("term")
     assert "正极材料" in cathode["terms"] and cathode["evidence"].startswith("terms:")
     # the organisation by the share of its patents: 2 of its 7 on 正极材料 (P4, P5), one each elsewhere

@@ -127,3 +127,74 @@ def test_parallel_writes_submit_nothing_after_a_failure(driver, settings, ns):
                                       p=f"{ns}y", database_=settings.database)
     # only chunks already handed to the pool (2 × parallel) can have committed; nothing after them
     assert {r["k"] for r in recs} <= {f"{ns}y{i:02d}" for i in range(1, 4)}
+
+
+def test_create_queries_check_names_and_carry_no_values():
+    from graph.writer import node_create_query, rel_create_query
+
+    assert node_create_query("Organization", ["Company"]).startswith("UNWIND $rows AS row CREATE (n:Organization:Company)")
+    assert "CREATE (a)-[r:APPLICANT_OF]->(b) SET r = row.props" in rel_create_query("APPLICANT_OF", "Organization", "Patent")
+    with pytest.raises(SchemaError):
+        node_create_query("Evil`")
+    with pytest.raises(SchemaError):
+        rel_create_query("DROP", "Organization", "Patent")
+
+
+@pytest.mark.neo4j
+def test_create_path_falls_back_to_merge_when_a_key_exists(driver, settings, ns):
+    db = settings.database
+    write_nodes(driver, "Organization", [{"org_id": f"{ns}03", "name": "旧名", "tier": "小巨人"}], database=db)
+    rows = [{"org_id": f"{ns}{i:02d}", "name": f"机构{i}"} for i in range(8)]
+    rows.append({"org_id": f"{ns}05", "size": "small"})  # a key repeated within the write
+    for _ in range(2):  # the second write finds every key: each chunk falls back to MERGE
+        res = write_nodes(driver, "Organization", rows, batch_size=3, parallel=2, create=True, database=db)
+        assert res.rows == 9
+    recs, _, _ = driver.execute_query(
+        "MATCH (o:Organization) WHERE o.org_id STARTS WITH $p RETURN o.org_id AS k, o.name AS n, o.tier AS t, "
+        "o.size AS s ORDER BY k", p=ns, database_=db)
+    got = [(r["k"][len(ns):], r["n"], r["t"], r["s"]) for r in recs]
+    assert len(got) == 8  # no duplicate node, the existing one updated as MERGE would
+    assert got[3] == ("03", "机构3", "小巨人", None) and got[5] == ("05", "机构5", None, "small")
+
+
+def _edges(driver, db, ns):
+    recs, _, _ = driver.execute_query(
+        "MATCH (a:Organization)-[r]->(b:Patent) WHERE a.org_id STARTS WITH $p "
+        "RETURN a.org_id AS a, type(r) AS t, b.pub_no AS b, properties(r) AS props ORDER BY a, t, b", p=ns, database_=db)
+    return [(r["a"], r["t"], r["b"], sorted(r["props"].items())) for r in recs]
+
+
+@pytest.mark.neo4j
+def test_relationship_lanes_write_the_graph_one_writer_writes(driver, settings, ns):
+    db = settings.database
+    orgs = [{"org_id": f"{ns}o{i}"} for i in range(5)]  # hubs: every org applies for many patents
+    pats = [{"pub_no": f"{ns}P{i:03d}"} for i in range(120)]
+    write_nodes(driver, "Organization", orgs, database=db)
+    write_nodes(driver, "Patent", pats, database=db)
+    rows = [{"start": f"{ns}o{(i * 7 + j) % 5}", "end": f"{ns}P{i:03d}", "props": {"order": j + 1}}
+            for i in range(120) for j in range(2)]
+    single = write_relationships(driver, "APPLICANT_OF", rows, start_label="Organization", end_label="Patent",
+                                 batch_size=7, database=db)
+    one = _edges(driver, db, ns)
+    assert single.written == 240 and len(one) == 240
+    driver.execute_query("MATCH (a:Organization)-[r:APPLICANT_OF]->() WHERE a.org_id STARTS WITH $p DELETE r", p=ns,
+                         database_=db)
+    for create in (True, False):  # a first write (CREATE), then a re-run (MERGE) that must add nothing
+        res = write_relationships(driver, "APPLICANT_OF", rows, start_label="Organization", end_label="Patent",
+                                  batch_size=7, parallel=3, create=create, database=db)
+        assert (res.rows, res.written) == (240, 240)
+        assert _edges(driver, db, ns) == one
+
+
+@pytest.mark.neo4j
+def test_a_failing_relationship_chunk_in_lanes_is_rolled_back_whole(driver, settings, ns):
+    db = settings.database
+    write_nodes(driver, "Organization", [{"org_id": f"{ns}h"}], database=db)
+    write_nodes(driver, "Patent", [{"pub_no": f"{ns}Q{i}"} for i in range(6)], database=db)
+    rows = [{"start": f"{ns}h", "end": f"{ns}Q{i}", "props": {"order": i}} for i in range(6)]
+    rows[4]["props"]["bad"] = {"nested": "maps are not storable"}  # the one lane's chunk 3 (rows 4-5) fails
+    with pytest.raises(WriteError, match="chunk 3"):
+        write_relationships(driver, "APPLICANT_OF", rows, start_label="Organization", end_label="Patent",
+                            batch_size=2, parallel=2, create=True, database=db)
+    ends = {e[2] for e in _edges(driver, db, ns)}
+    assert ends == {f"{ns}Q{i}" for i in range(4)}  # chunks 1-2 committed, nothing of chunk 3

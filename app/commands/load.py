@@ -114,6 +114,9 @@ def load_cmd(directory: Path, batch_size: int, defer_indexes: str, writers: int)
         report = load_directory(driver(), directory, database=settings().database, batch_size=batch_size,
                                 progress=progress, defer_indexes=defer_indexes, writers=writers)
     print_load_table(report, f"chainkg load {directory}")
+    click.echo(f"time: {report.total_seconds:.1f}s end to end — read/validate {report.other_seconds:.1f}s, "
+               f"node writes {report.node_write_seconds:.1f}s ({report.nodes_per_s:,.0f} rows/s), relationship writes "
+               f"{report.rel_write_seconds:.1f}s ({report.rels_per_s:,.0f} rows/s), derivations {report.derive_seconds:.1f}s")
     if report.indexes_deferred:
         click.echo(f"indexes: {len(report.indexes_deferred)} built after the writes in {report.index_seconds:.1f}s")
     for m in report.merges[:20]:

@@ -50,13 +50,13 @@ def evaluate_placement(chain_dir: Path, gold: Path | None = None, min_confidence
                        baseline_dir: Path = BASELINE_CHAINS) -> dict:
     """Today's (old rules, old chain files) and the new placement on the tuning part, the held-out
     part and all of the gold set."""
-    from extraction.placement_eval import evaluate, fit_rule_confidence, load_gold
+    from extraction.placement_eval import calibration_gold, evaluate, fit_rule_confidence, load_gold
 
     out: dict = {"gold": str(gold or "tests/gold/placement_gold.tsv"), "min_confidence": min_confidence, "splits": {}}
     today = _today_placer(baseline_dir)
     new_by_method, model = _new_placer(chain_dir, "method")
     new_by_rule, _ = _new_placer(chain_dir, "rule")
-    for split in ("tune", "heldout", None):
+    for split in ("tune", "heldout", "heldout2", None):
         g = load_gold(gold, split=split)
         name = split or "all"
         rel = sum(1 for x in g if x.nodes)
@@ -66,7 +66,7 @@ def evaluate_placement(chain_dir: Path, gold: Path | None = None, min_confidence
             "new": evaluate(g, new_by_method, min_confidence=min_confidence).as_dict(),
             "new_by_rule": evaluate(g, new_by_rule, min_confidence=min_confidence).as_dict()["per_method"],
         }
-    out["rule_fit_on_tune"] = fit_rule_confidence(load_gold(gold, split="tune"), model)
+    out["rule_fit_on_tune"] = fit_rule_confidence(calibration_gold(gold), model)
     return out
 
 
@@ -94,10 +94,13 @@ def to_markdown(res: dict) -> str:
             acc = "" if n["accuracy"] is None else f" / {n['accuracy']:.3f}"
             lines.append(f"| {n['band']} | {t['placed']} / {t['right']} | {n['placed']} / {n['right']}{acc} |")
         lines.append("")
-    lines += ["### evidence classes on the tuning part (fit) — confidence in use = fitted", "",
-              "| rule | placed | right | prior | Wilson lower bound | fitted |", "|---|---|---|---|---|---|"]
+    lines += ["### evidence classes on the calibration data (tuning part + first held-out part) — confidence in use = fitted",
+              "", "| class | placed / right | fresh (first held-out part + round 7 before tuning): placed / right | prior "
+              "| Wilson lower bound (all / fresh) | fitted |",
+              "|---|---|---|---|---|---|"]
     for rule, f in res["rule_fit_on_tune"].items():
-        lines.append(f"| {rule} | {f['placed']} | {f['right']} | {f['prior']} | {f.get('wilson_lower', '')} | {f['fitted']} |")
+        lines.append(f"| {rule} | {f['placed']} / {f['right']} | {f.get('fresh_placed', '')} / {f.get('fresh_right', '')} | "
+                     f"{f['prior']} | {f.get('wilson_lower', '')} / {f.get('wilson_lower_fresh', '')} | {f['fitted']} |")
     return "\n".join(lines) + "\n"
 
 

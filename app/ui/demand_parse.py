@@ -26,7 +26,11 @@ _ASKS_PARTNER = re.compile(r"合作|对接|寻找|寻求|联合|共建|攻关|�
 _CLAUSE = re.compile(r"[，。；;,.!?！？\n]")
 _SELF = re.compile(r"^\s*(?:我们|我司|本公司|本企业|公司)(?:是|为)")  # a clause describing the SME itself
 _STOP = {"技术", "我们", "希望", "合作", "需要", "一家", "开发", "研发", "正在", "以上", "成熟", "成熟度", "企业", "公司",
-         "高校", "院所", "材料", "产品", "问题", "工艺", "方法", "装置", "系统", "设备"}
+         "高校", "院所", "材料", "产品", "问题", "工艺", "方法", "装置", "系统", "设备",
+         # words of how demands are phrased ("…及移动机器人相关技术"): inside many vocabulary terms, so
+         # as terms they match nearly every node and patent, and make the matching query scan them all
+         "相关", "关键", "领域", "方面", "应用", "能力", "水平", "行业", "领先", "提升", "提高", "实现", "解决",
+         "环节", "急需", "要求", "具备", "工程", "工程化", "安全", "安全性", "研究", "项目", "经费"}
 
 
 @dataclass
@@ -46,6 +50,15 @@ def default_vocabulary() -> tuple[str, ...]:
     from extraction.pipeline import DEFAULT_CHAIN_DIRS
 
     return tuple(default_gazetteer(DEFAULT_CHAIN_DIRS).all_tech_terms())
+
+
+def warm_up() -> None:
+    """Build the vocabulary and load jieba's dictionary (~3 s of CPU, once per process), so the first
+    visitor of the demand page after the app starts does not wait for it."""
+    import jieba
+
+    default_vocabulary()
+    jieba.initialize()
 
 
 @functools.cache

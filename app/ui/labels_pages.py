@@ -9,6 +9,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "pg_none": ("无", "none"),
     "pg_more_settings": ("更多设置", "More settings"),
     "pg_all_rows": ("完整结果表（可下载）", "Full result table (downloadable)"),
+    "pg_rows_capped": ("只列出前 {n} 条（还有更多）；全部记录请在查询工作台中运行该查询并提高行数上限。",
+                       "Only the first {n} are listed (there are more); to see them all, run the query in the "
+                       "query workbench with a higher row limit."),
     "pg_tier_any": ("全部梯度", "All tiers"),
     "pg_region_none": ("全国（不选地区）", "Nationwide (no region)"),
     "seg_upstream": ("上游", "Upstream"),

@@ -78,7 +78,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "pl_r_patent_share": ("该机构的多件专利被定位在此节点（按占比）", "a share of the organisation's patents is placed on this node"),
     "pl_r_none": ("人工或数据声明的定位", "placed by hand or declared in the data"),
     "pl_col_why": ("定位理由", "Why"),
-    "pl_conf_note": ("可信度含义：≥0.8 在评测集上约 95% 正确；0.5–0.8 需复核；人工定位为 1.0。",
-                     "Confidence: ≥ 0.8 was right about 95% of the time on the gold set; 0.5–0.8 needs a check; manual = 1.0."),
+    "pl_subject": ("该词是标题的主体", "the term is what the title is about"),
+    "pl_inner": ("该词不是标题的主体，可信度较低", "the term is not what the title is about: lower confidence"),
+    "pl_conf_note": ("可信度含义：≥0.8 = 标题主体是只属于该节点的词且IPC在该节点范围内，在未参与调参的专利上全部正确（20/20、25/25）；"
+                     "0.5–0.8 需复核（约七到九成正确）；人工定位为 1.0。",
+                     "Confidence: ≥ 0.8 = the title's subject is a term only this node lists, with its IPC in the node's scope — "
+                     "right every time on patents never used for tuning (20/20, 25/25); 0.5–0.8 needs a check (roughly 70–90 % "
+                     "right); manual = 1.0."),
     "pl_no_node": ("（全部节点）", "(all nodes)"),
 }

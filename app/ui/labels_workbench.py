@@ -48,6 +48,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "wb_delete": ("删除这个查询", "Delete this query"),
     "wb_deleted": ("已删除。", "Deleted."),
     "wb_schema": ("图谱结构", "Graph schema"),
+    "wb_schema_props": ("列出属性名", "List property names"),
+    "wb_schema_props_help": ("属性名要读遍全图的节点和关系才能列出：百万级专利时需要数十秒（结果缓存 10 分钟）。",
+                             "Listing property names reads every node and relationship of the graph: tens of "
+                             "seconds at a million patents (the result is kept for 10 minutes)."),
     "wb_labels": ("节点标签", "Node labels"),
     "wb_rel_types": ("关系类型", "Relationship types"),
     "wb_properties": ("属性", "Properties"),

@@ -137,10 +137,11 @@ def _org_caption(row: dict) -> str:
 
 
 def org_picker(drv, label: str, *, key: str, default: str | None = None, exclude: str | None = None,
-               limit: int = 800) -> str | None:
+               limit: int = 300) -> str | None:
     """One organisation, chosen by typing part of its name into a select box (type to search, one
-    choice). The first ``limit`` organisations are searched in the browser; text that matches none of
-    them is searched in the graph and, when several organisations match, the user picks one."""
+    choice). The first ``limit`` organisations are searched in the browser (a bounded list: at 1M
+    patents the graph holds thousands, and every option travels to the browser on each render); text
+    that matches none of them is searched in the graph and, when several match, the user picks one."""
     base = _org_options(drv, None, limit)
     names = {str(r["org_id"]): _org_caption(r) for r in base.to_dict("records")}
     if default and default not in names:

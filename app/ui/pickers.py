@@ -69,7 +69,7 @@ def pick_org(drv, label: str, *, key: str = "org", sme_only: bool = False) -> st
     return _select_or_text(label + " ✓", df, "org_id", "name", key=f"{key}_pick")
 
 
-def pick_org_select(drv, label: str, *, key: str, sme_only: bool = False, limit: int = 2000) -> str | None:
+def pick_org_select(drv, label: str, *, key: str, sme_only: bool = False, limit: int = 500) -> str | None:
     """One organisation from a single select box: type part of its name to filter (names with their
     region, never ids); text matching no option is passed on as typed (queries resolve names)."""
     df = _lookup(drv, "lookup_orgs", sme_only=sme_only, limit=limit)

@@ -20,6 +20,9 @@ KINDS = ["university", "institute", "company"]
 KIND_KEYS = {"university": "kind_university", "institute": "kind_institute", "company": "kind_company"}
 #: The example a first visit opens with (an SME's demand as people write it; fictional, like the demo data).
 DEFAULT_DEMAND = "我们是一家动力电池企业，正在开发固态电池电解质，希望与高校合作，技术成熟度6级以上。"
+#: Demands offered in the picker (a bounded list: the library holds 20,000 at 1M patents, and every
+#: option travels to the browser on each render); a demand further down opens with ?demand=<id>.
+DEMAND_OPTIONS = 200
 SECTIONS = [("achievement", "dm_kind_achievement"), ("patent", "dm_kind_patent"), ("organization", "dm_kind_organization")]
 
 
@@ -37,10 +40,14 @@ def _regions() -> list[str]:
 
 def _pick_demand(drv) -> str | None:
     """A demand from the library, or "" to type one (the first option, chosen on a first visit)."""
-    demands = saved(drv, "lookup_demands")
+    demands = saved(drv, "lookup_demands", limit=DEMAND_OPTIONS)
     titles = dict(zip(demands.demand_id, demands.title, strict=False)) if demands is not None else {}
-    ids = ["", *titles]
     want = st.query_params.get("demand")
+    if want and want not in titles:  # a demand beyond the listed ones, named in the address
+        one = saved(drv, "lookup_demands", quiet=True, q=want, limit=1)
+        if one is not None and not one.empty and str(one.demand_id.iloc[0]) == want:
+            titles[want] = str(one.title.iloc[0])
+    ids = ["", *titles]
     return st.selectbox(t("dm_pick"), ids, index=ids.index(want) if want in ids else 0, key=lang_key("dm_demand"),
                         format_func=lambda v: titles.get(v, v) if v else t("dm_src_typed")) or None
 

@@ -15,6 +15,7 @@ from app.ui.pagekit import org_picker, profile_link, show_table
 from app.ui.pathview import path_chart
 
 MAX_HOPS = 6
+NETWORK_ROWS = 100  # the source's licence records shown (a busy licensor has hundreds at 1M patents)
 
 
 def _default_pair(drv) -> tuple[str | None, str | None]:
@@ -109,4 +110,4 @@ show_table(paths, "license_paths", f"license_paths_{src}_{dst}", key="lp_table",
            order=["path_no", "hop", "step_from", "relation_name", "step_to", "date", "pub_no", "patent_title", "detail",
                   "record_no", "fee", "description"])
 st.markdown(f"#### {t('lp_network')}")
-show_table(saved(drv, "licensing_network", org=src), "licensing_network", f"network_{src}", key="lp_network")
+show_table(saved(drv, "licensing_network", org=src, limit=NETWORK_ROWS), "licensing_network", f"network_{src}", key="lp_network")

@@ -17,6 +17,10 @@ from app.ui.page import page_start
 from app.ui.pagekit import org_picker, profile_link, show_table
 
 EGO_MAX = 12  # partners drawn around the organisation
+#: Rows of the patent and licence tables: a large holder has thousands at 1M patents; the newest
+#: are shown (the table says when it is capped) and the CSV/Excel download holds what is shown.
+PATENT_ROWS = 50
+NETWORK_ROWS = 100
 
 LIST_SECTIONS = {
     # section -> (label heading 中文/English, value heading, detail heading); None = column left out
@@ -191,14 +195,18 @@ with tabs[1]:
     if not groups.empty:
         st.markdown(f"**{groups.section_name.iloc[0] if lang() == 'zh' else 'IPC main groups'}**")
         st.bar_chart(groups.set_index("label")["value"].rename(t("pn_count")), horizontal=True, height=220)
-    pats = saved(drv, "landscape_patents", org=org, limit=200)
+    pats = saved(drv, "landscape_patents", org=org, limit=PATENT_ROWS)
+    if pats is not None and len(pats) >= PATENT_ROWS:
+        st.caption(t("pg_rows_capped").format(n=PATENT_ROWS))
     show_table(pats, "landscape_patents", f"patents_{org}", key="op_patents", excel=True)
 with tabs[2]:
     for s_ in ("licences_out", "licences_in", "transfers_out", "transfers_in"):
         _list_table(prof, s_, key=f"op_{s_}")
-    net = saved(drv, "licensing_network", org=org)
+    net = saved(drv, "licensing_network", org=org, limit=NETWORK_ROWS)
     if net is not None and not net.empty:
         st.markdown(f"**{t('lp_network')}**" if lang() == "en" else "**许可与转让记录（含备案号、许可费）**")
+    if net is not None and len(net) >= NETWORK_ROWS:
+        st.caption(t("pg_rows_capped").format(n=NETWORK_ROWS))
     show_table(net, "licensing_network", f"network_{org}", key="op_network", excel=True)
 with tabs[3]:
     if _section(prof, "relations").empty:

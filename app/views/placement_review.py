@@ -31,6 +31,18 @@ def rule_text(rule: str | None) -> str:
     return t(key) if key in LABELS else rule
 
 
+def why_text(rule: str | None, evidence: str | None) -> str:
+    """The rule in words, and whether the matched term is what the title is about (the calibration
+    class: the same term inside a title is right less often, so it gets a lower confidence)."""
+    text = rule_text(rule)
+    ev = evidence or ""
+    if "not the title's subject" in ev:
+        return f"{text}（{t('pl_inner')}）"
+    if "the title's subject" in ev:
+        return f"{text}（{t('pl_subject')}）"
+    return text
+
+
 def method_text(m: str | None) -> str:
     return t(f"pl_m_{m}") if m in METHODS else (m or "")
 
@@ -61,7 +73,7 @@ if not rows:
     st.stop()
 
 df = pd.DataFrame(rows)
-df["why"] = df["rule"].map(rule_text)
+df["why"] = [why_text(r, e) for r, e in zip(df["rule"], df["evidence"], strict=True)]
 df["method"] = df["method"].map(method_text)
 df["terms"] = df["terms"].map(lambda v: "、".join(v) if isinstance(v, list) else v)
 shown = ["confidence", "subject_id", "subject_name", "node_name", "chain_id", "method", "why", "terms", "ipc"]
@@ -72,12 +84,12 @@ st.dataframe(
 )
 
 labels = [f"{r['confidence']:.2f} · {r['subject_id']} → {r['node_name']}" for r in rows]
-i = st.selectbox(t("pl_pick_row"), range(len(rows)), format_func=lambda j: labels[j], key=f"pl_row_{L}_{kind}_{node_id}_{method}")
+i = st.selectbox(t("pl_pick_row"), range(len(rows)), format_func=lambda j: labels[j], key=f"pl_row_{L}_{kind}_{node_id}_{method}_{subject}_{lo}_{hi}")
 row = rows[i]
 with st.container(border=True):
     st.markdown(f"**{t('pl_why')}** — {row['subject_name'] or row['subject_id']} → **{row['node_name']}** "
                 f"(`{row['node_id']}`) · {t('pl_col_confidence')} **{row['confidence']:.2f}**")
-    st.markdown(f"- {t('pl_col_rule')}: {rule_text(row['rule'])}")
+    st.markdown(f"- {t('pl_col_rule')}: {why_text(row['rule'], row['evidence'])}")
     if row["terms"]:
         st.markdown(f"- {t('pl_col_terms')}: {'、'.join(row['terms'])}")
     if row["ipc"]:

@@ -7,6 +7,8 @@ Split: sha1("split:" + pub_no) % 3 == 0 → held-out, else tuning; the issue's o
 forced into the tuning part (they were seen when the issue was written).
 
     python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv
+    python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv heldout2
+    python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv round7
 """
 
 from __future__ import annotations
@@ -131,9 +133,105 @@ def sample(rows: list[dict]) -> list[tuple[str, str]]:
     return list(taken.items())
 
 
+#: Held-out round 2 (issue 18, third pass; drawn and judged BEFORE any tuning of that pass): a fresh
+#: sample from the whole data set minus the gold set, ordered by sha1("heldout2:" + pub_no) — a new
+#: order, not the next patents of the old one — 40 from each round-1 pool and 20 matching no pool.
+#: All of it is held out (split ``heldout2``); it is scored once before tuning and once at the end.
+QUOTA_H2 = 40
+OTHERS_H2 = 20
+
+
+def sample_heldout2(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
+    """[(pub_no, pool)] of held-out round 2: patents not in ``already`` (the gold set of rounds 1–5)."""
+    rows = sorted(rows, key=lambda r: h("heldout2:" + r["publication_numbers"]))
+    taken: dict[str, str] = {}
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_H2 or pn in taken or pn in already:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-h2"
+                n += 1
+    others = 0
+    for r in rows:
+        pn = r["publication_numbers"]
+        if pn in taken or pn in already or others >= OTHERS_H2:
+            continue
+        subs = set(r["true_subclasses_all"].split("|"))
+        if any(any(w in r["patent_title"] for w in ws) or subs & set(ss) for ws, ss in POOLS.values()):
+            continue
+        taken[pn] = "other-h2"
+        others += 1
+    return list(taken.items())
+
+
+#: Round 7 (issue 18, fourth pass; a tuning round drawn and judged BEFORE any change of that pass): a
+#: fresh sample from the whole data set minus the gold set (rounds 1–6, held-out round 2 included),
+#: ordered by sha1("round7:" + pub_no) — a new order again. Weighted toward the five chains' domains,
+#: because the recall gap is on titles that belong on a node: 50 per chain from the narrow pools
+#: (a title word AND a domain subclass; PV added) and then 12 per chain from the broad round-1 pools.
+#: All of it is tuning data (split ``tune``); it is scored once before tuning (a second fresh figure).
+POOLS_7: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    **{c: (w, s) for c, (w, s, _q) in POOLS_2.items()},
+    "pv": (("光伏", "太阳能", "逆变器", "硅片", "多晶硅", "单晶硅", "组件", "电池片", "光电"),
+           ("H02S", "H10F", "F24S", "C01B", "H02J", "H01L", "C30B", "H02M", "E04D")),
+    # round 2's narrow IC pool is used up by rounds 1–6: wider words and subclasses
+    "ic": (("芯片", "半导体", "晶圆", "集成电路", "封装", "光刻", "刻蚀", "晶体管", "存储", "沉积", "硅", "靶材",
+            "抛光", "功率器件", "服务器", "算力", "基站", "光模块", "电路"),
+           ("H01L", "H10B", "H10D", "G03F", "H03K", "C23C", "G11C", "H05K", "C30B", "G06F", "H01J", "B24B",
+            "C09K", "G01R", "H04B", "G06N", "H03F")),
+}
+QUOTA_7_NARROW = 50
+QUOTA_7_BROAD = 12
+
+
+def sample_round7(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
+    """[(pub_no, pool)] of tuning round 7: patents not in ``already`` (the whole gold set)."""
+    rows = sorted(rows, key=lambda r: h("round7:" + r["publication_numbers"]))
+    taken: dict[str, str] = {}
+    for chain in POOLS:
+        words, subclasses = POOLS_7[chain]
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_7_NARROW or pn in taken or pn in already:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) and subs & set(subclasses):
+                taken[pn] = chain + "-7"
+                n += 1
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_7_BROAD or pn in taken or pn in already:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-7b"
+                n += 1
+    return list(taken.items())
+
+
 if __name__ == "__main__":
     data = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
     by_pn = {r["publication_numbers"]: r for r in data}
-    for pn, pool in sample(data):
-        r = by_pn[pn]
-        print(pn, pool, split_of(pn), r["true_subclasses_all"], r["patent_title"], sep="\t")
+    if len(sys.argv) > 2 and sys.argv[2] == "round7":
+        gold = sys.argv[3] if len(sys.argv) > 3 else "tests/gold/placement_gold.tsv"
+        already = {ln.split("\t", 1)[0] for ln in open(gold, encoding="utf-8") if ln.startswith("CN")}
+        for pn, pool in sample_round7(data, already):
+            r = by_pn[pn]
+            print(pn, pool, "tune", r["true_subclasses_all"], r["patent_title"], sep="\t")
+    elif len(sys.argv) > 2 and sys.argv[2] == "heldout2":
+        gold = sys.argv[3] if len(sys.argv) > 3 else "tests/gold/placement_gold.tsv"
+        already = {ln.split("\t", 1)[0] for ln in open(gold, encoding="utf-8") if ln.startswith("CN")}
+        for pn, pool in sample_heldout2(data, already):
+            r = by_pn[pn]
+            print(pn, pool, "heldout2", r["true_subclasses_all"], r["patent_title"], sep="\t")
+    else:
+        for pn, pool in sample(data):
+            r = by_pn[pn]
+            print(pn, pool, split_of(pn), r["true_subclasses_all"], r["patent_title"], sep="\t")
