@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from extraction import corpora
+from extraction.crf_decoder import export_weights
 from extraction.doctypes import STATE_KEY, DocResult, doc_state, token_spans
 from extraction.gazetteer import OrgEntry, default_gazetteer
 from extraction.model import DEFAULT_MODEL_DIR, META_FILE, MODEL_FILE, _crfsuite, spans_to_tags
@@ -270,6 +271,7 @@ def train_crf_on(sentences: list[Sentence], dict_names: list[str], out_dir: Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out_dir / MODEL_FILE))
+    export_weights(out_dir / MODEL_FILE, out_dir)  # the weights our decoder reads (extraction.crf_decoder)
     meta = {
         "family": f"character CRF (python-crfsuite, {ALGORITHMS[algorithm]}, BIOES)",
         "feature_version": FEATURE_VERSION,

@@ -111,3 +111,45 @@ def test_patents_from_offers_are_the_top_of_the_full_ranking(driver, settings, n
             top = [r for r in _rows(driver, db, demand_id=d, limit=len(offered) + 1, **extra) if r["kind"] == "patent"]
             assert top == full[:len(offered) + 1]
     assert from_offers >= 6
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stored_partner_patent_counts_equal_live(driver, settings, ns, seed):
+    """The partner organisations' patents on the demand's nodes from the stored groups
+    (org_node_groups) equal the live count — patents on two shared nodes, held and applied for by
+    one organisation, counted once — and the stored groups are really read."""
+    db = settings.database
+    demands = _graph(driver, db, ns, seed)
+    rnd = random.Random(seed + 100)
+    orgs = [ns + f"O{i}" for i in range(12)]
+    nodes = [ns + f"n{i}" for i in range(4)]
+    # an organisation placed on every node without a patent (no stored group: its count is 0)
+    write_nodes(driver, "Organization", [{"org_id": ns + "Oz", "name": ns + "无专利机构", "kind": "company"}], database=db)
+    in_node = [{"start": o, "end": n} for o in orgs for n in rnd.sample(nodes, rnd.choice([1, 2, 3]))]
+    in_node += [{"start": ns + "Oz", "end": n} for n in nodes]
+    write_relationships(driver, "IN_NODE", in_node, start_label="Organization", end_label="ChainNode", database=db)
+    # some patents also applied for by a second organisation, and by their holder (one patent, two edges)
+    recs, _, _ = driver.execute_query("MATCH (o:Organization)-[:HOLDS]->(p:Patent) WHERE p.pub_no STARTS WITH $p "
+                                      "RETURN o.org_id AS o, p.pub_no AS p ORDER BY p", p=ns, database_=db)
+    apps = [{"start": r["o"] if rnd.random() < 0.5 else rnd.choice(orgs), "end": r["p"]} for r in recs if rnd.random() < 0.5]
+    write_relationships(driver, "APPLICANT_OF", apps, start_label="Organization", end_label="Patent", database=db)
+    runs = [{"demand_id": d, "limit": lim} for d in demands for lim in (3, 50)]
+    runs += [{"demand_id": demands[1], "region": "320000"}, {"demand_id": demands[0], "partner_kind": ["university"]},
+             {"text": "".join(f"{ns}词{i}" for i in range(4))}]
+    live = [_rows(driver, db, **r) for r in runs]
+    assert sum(r["kind"] == "organization" for rows in live for r in rows) >= 10
+    counts = [int(x.split()[0]) for rows in live for r in rows if r["kind"] == "organization"
+              for x in r["reasons"] if x.endswith(" patents there")]
+    assert max(counts) > 1 and 0 in counts
+    with driver.session(database=db) as s:
+        assert s.run(REFRESHES["org_node_groups"], batch=1000).consume().counters.properties_set > 0
+        # a second refresh writes nothing
+        assert s.run(REFRESHES["org_node_groups"], batch=1000).consume().counters.properties_set == 0
+    recs, _, _ = driver.execute_query("MATCH (o:Organization)-[:IN_NODE]->() WHERE o.org_id STARTS WITH $p "
+                                      "AND o.pc_np_stamp IS NULL RETURN count(o) AS k", p=ns, database_=db)
+    assert recs[0]["k"] == 0
+    assert [_rows(driver, db, **r) for r in runs] == live
+    # the stored groups are really read: doctored counts change the answer
+    driver.execute_query("MATCH (o:Organization) WHERE o.org_id STARTS WITH $p AND o.pc_np_counts IS NOT NULL "
+                         "SET o.pc_np_counts = [k IN o.pc_np_counts | k + 7]", p=ns, database_=db)
+    assert [_rows(driver, db, **r) for r in runs] != live

@@ -17,6 +17,7 @@ from queries.registry import (
     parse_query_file,
     render,
 )
+from queries.resolve import normalise_ipc_prefix_text
 
 EXPECTED = {
     "chain_map", "chain_gaps", "licensors_for", "license_paths", "licensing_network", "demand_matches",
@@ -360,3 +361,20 @@ def test_docs_list_every_querys_columns():
 
     assert current(DOC.read_text(encoding="utf-8")) == render(), (
         "docs/queries.md's 'Result columns by query' is out of date: run `.venv/bin/python -m queries.columns_doc`")
+
+
+@pytest.mark.parametrize(("typed", "prefix"), [
+    ("H01M10", "H01M10/"), ("H01M 10", "H01M10/"), ("h01m10", "H01M10/"), ("H01M10/", "H01M10/"),
+    ("H01M 10/", "H01M10/"), ("H01M010", "H01M10/"), ("H01M1", "H01M1/"), ("G06N3", "G06N3/"),
+    ("H01M", "H01M"), ("h01m", "H01M"), ("H01", "H01"), ("H", "H"),
+    ("H01M10/00", "H01M10/00"), ("H01M 10/05", "H01M10/05"), ("H01M10/0525", "H01M10/0525"),
+    ("H01M0010052500", "H01M10/0525"),
+])
+def test_ipc_prefix_typed_without_slash_means_the_group(typed, prefix):
+    """A main group typed without the slash (``H01M10``) is the whole group ``H01M10/`` — it used to
+    become the one code ``H01M10/00``, which no ``H01M10/0525`` patent starts with — and it never
+    widens to a sibling (``H01M1`` is ``H01M1/``, not a prefix of ``H01M10/…``)."""
+    got = normalise_ipc_prefix_text(typed)
+    assert got == prefix
+    if prefix.endswith("/"):
+        assert "H01M10/0525".startswith(got) == (prefix == "H01M10/")
