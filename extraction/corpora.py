@@ -21,6 +21,9 @@ GOLD_FILE = ROOT / "tests" / "gold" / "extraction_gold.txt"
 RELATIONS_GOLD_FILE = ROOT / "tests" / "gold" / "relations_gold.txt"
 #: A second relation gold block, written and annotated before the extractor ever ran on it; all held out.
 RELATIONS_FRESH_FILE = ROOT / "tests" / "gold" / "relations_fresh.txt"
+#: A second development block (news / procurement / licence phrasing, negatives), annotated before the
+#: extractor ran on it and then used to generalise the relation rules: development data, not held out.
+RELATIONS_DEV2_FILE = ROOT / "tests" / "gold" / "relations_dev2.txt"
 CLUENER_ORG_TYPES = ("company", "organization", "government")
 
 Example = tuple[str, list[tuple[int, int, str]], list[tuple[str, str, str]]]

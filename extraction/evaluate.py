@@ -3,7 +3,8 @@ pipeline (rules + model) and Baidu LAC side by side.
 
 Matching is strict (same start, end and label). Corpora: our gold set (all labels + relations), our
 relation gold set (company profiles / achievements, tests/gold/relations_gold.txt: dev and held-out
-parts) and its fresh block (tests/gold/relations_fresh.txt, never tuned on),
+parts), its fresh block (tests/gold/relations_fresh.txt, never tuned on), a second development block
+(tests/gold/relations_dev2.txt: news / procurement / licence phrasing and negatives),
 CLUENER2020 held-out part, Resume NER test, People's Daily test, MSRA test, Weibo test (ORG only;
 none of them trained on), TFH English patents
 (no ORG annotated: every ORG we emit there is a false positive — a precision check on the English
@@ -129,7 +130,7 @@ def ickg_argument_coverage(nlp, limit: int | None = None) -> dict:
 #: reads the rule candidates as features), the default pipeline (rules + model), and Baidu LAC.
 DEFAULT_SYSTEMS = ("rules", "model", "combined")
 
-CORPORA = ("gold", "relations", "relations_heldout", "relations_fresh", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
+CORPORA = ("gold", "relations", "relations_heldout", "relations_fresh", "relations_dev2", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
 
 
 def _readers() -> dict:
@@ -138,6 +139,7 @@ def _readers() -> dict:
         "relations": (lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "dev"), {"ORG"}),
         "relations_heldout": (lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "heldout"), {"ORG"}),
         "relations_fresh": (lambda: corpora.read_gold(corpora.RELATIONS_FRESH_FILE), {"ORG"}),
+        "relations_dev2": (lambda: corpora.read_gold(corpora.RELATIONS_DEV2_FILE), {"ORG"}),
         "cluener": (lambda: corpora.read_cluener("heldout"), {"ORG"}),
         "cluener_check": (lambda: corpora.read_cluener("check"), {"ORG"}),
         "resume": (lambda: corpora.read_resume(), {"ORG"}),

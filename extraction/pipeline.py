@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from extraction.doctypes import STATE_KEY, DocResult, Mention, doc_state, doc_text, token_spans
 from extraction.gazetteer import Gazetteer, default_gazetteer
 from extraction.linking import Linker
+from extraction.mention_trim import trim_relation_words
 from extraction.model import DEFAULT_MODEL_DIR, MODEL_MODES, ModelNer
 from extraction.orgrules import find_alias_declarations, find_org_candidates
 from extraction.patterns import find_codes
@@ -215,9 +216,12 @@ class Resolver:
                 x.start < m.end and m.start < x.end for x in extra))]
             chosen = _resolve_overlaps(chosen + extra)
             alias_of = {str(id(m)): m for m in declared.values()}
-        if self.relation_slots and any(m.label == "ORG" for m in chosen):
+        if self.relation_slots:
+            # model spans that ran on into a relation word ("诺华授权石药集团") are cut first, so the
+            # slots and the relation rules see the two organisations
+            chosen = trim_relation_words(text, chosen)
             find_slot_orgs(text, chosen, sentence_spans(text), self.non_org_terms)
-            chosen = [m for m in chosen if m.label != "DROP"]
+            chosen = trim_relation_words(text, [m for m in chosen if m.label != "DROP"])
         for m in chosen:
             m.text = text[m.start : m.end]
             if m.label == "ORG":

@@ -3,28 +3,19 @@
 Each rule looks at the text between the two mentions (``mid``) and, optionally, the text right
 after the second (``after``); ``swap`` reverses the direction (passive forms: "乙受让甲的专利").
 The rules are deliberately strict — precision first; see docs/extraction.md for measured numbers.
+The lexicon rules of :mod:`extraction.pair_relations` run after them in the same pair loop, and its
+hedge check (拟/计划 + verb, 否认, 竞争对手 …) blocks a pair for both.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from extraction import pair_relations
+from extraction.relations_base import RelationRule
 
 METHOD = "rule:trigger-v1"
 _GAP = r"[^，,。；;！？!?]"
-
-
-@dataclass(frozen=True, slots=True)
-class RelationRule:
-    """One trigger pattern: relation type, head/tail labels, regex on the text between, after, swap."""
-
-    type: str
-    head: str
-    tail: str
-    mid: re.Pattern
-    after: re.Pattern | None = None
-    swap: bool = False
-    confidence: float = 0.85
 
 
 def _r(p: str) -> re.Pattern:
@@ -81,7 +72,8 @@ RULES: list[RelationRule] = [
 ]
 # Rules by (head label, tail label): most mention pairs (TECH–REGION, …) have no rule at all.
 _RULES_BY_PAIR: dict[tuple[str, str], list] = {}
-for _rule in RULES:
+# the lexicon rules come after the literal ones: a pair takes the first rule that fires
+for _rule in RULES + pair_relations.PAIR_RULES:
     _RULES_BY_PAIR.setdefault((_rule.head, _rule.tail), []).append(_rule)
 _DECL_BEFORE = re.compile(r"(?:简称|下称)\s*[:：]?\s*[“\"「『']?$")
 _DECL_SPAN = re.compile(r"^\s*[(（][^()（）]{0,24}[)）]")
@@ -120,11 +112,11 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
     out: list[dict] = []
     seen: set[tuple[str, int, int]] = set()
 
-    def emit(rtype: str, h: int, t: int, evidence: str, conf: float) -> None:
+    def emit(rtype: str, h: int, t: int, evidence: str, conf: float, method: str = METHOD) -> None:
         key = (rtype, *sorted((h, t))) if rtype == "COOPERATES_WITH" else (rtype, h, t)  # cooperation has no direction
         if h != t and key not in seen:
             seen.add(key)
-            out.append(_rel(rtype, mentions, h, t, evidence, conf))
+            out.append(_rel(rtype, mentions, h, t, evidence, conf, method))
 
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
     si = 0
@@ -159,6 +151,16 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                 else:
                     afters[0] = (_AFTER_LIST.sub("", after, count=1), [b])
                 heads = head_lists.get(a, [a])
+                both_org = ma.label == "ORG" and mb.label == "ORG"
+                if both_org:
+                    # a plan, a denial or a rivalry names two firms without relating them
+                    clause_end = _CLAUSE_SEP.search(text, mentions[tails[-1]].end, s_end)
+                    if pair_relations.hedged(text, ma.start, clause_end.start() if clause_end else s_end):
+                        continue
+                    if not org_between and pair_relations.CROSS_LICENCE.search(mid) and pair_relations.CROSS_LICENCE_AFTER.search(after):
+                        emit("LICENSED_TO", a, b, evidence, 0.7, pair_relations.METHOD)
+                        emit("LICENSED_TO", b, a, evidence, 0.7, pair_relations.METHOD)
+                        continue
                 for rule in rules:
                     if rule.head == "ORG" and org_between:
                         continue
@@ -170,18 +172,30 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                     for x in heads:
                         for y in hit:
                             h, t = (y, x) if rule.swap else (x, y)
-                            emit(rule.type, h, t, evidence, rule.confidence)
+                            emit(rule.type, h, t, evidence, rule.confidence, rule.method)
                     # partners listed together cooperate with each other too — not the units a lead brings in
                     # ("X牵头，联合Y、Z共同承担": Y and Z each work with X)
                     if rule.type == "COOPERATES_WITH" and not re.search(r"牵头|联合", mid):
                         members = heads + hit
                         for i, x in enumerate(members):
                             for y in members[i + 1 :]:
-                                emit(rule.type, x, y, evidence, rule.confidence)
+                                emit(rule.type, x, y, evidence, rule.confidence, rule.method)
                     break
                 # 申请人：A … CN…  (the applicant field form of patent records)
                 if ma.label == "ORG" and mb.label == "PATENT" and _APPLICANT_LEAD.search(text[s_start : ma.start]):
                     emit("APPLICANT_OF", a, b, evidence, 0.8)
+        sentence_hedged = pair_relations.hedged(text, s_start, s_end)
+        # "A、B和C三方签约，共同推进…": the members of a list that signs or builds together cooperate
+        for first, members in tail_lists.items():
+            opens_clause = not text[_clause_start(text, mentions[first].start, s_start) : mentions[first].start].strip()
+            if len(members) > 1 and first == members[0] and opens_clause:
+                last = mentions[members[-1]].end
+                if pair_relations.LIST_COOP_AFTER.match(_AFTER_LIST.sub("", text[last:s_end], count=1)) and not sentence_hedged:
+                    for i, x in enumerate(members):
+                        for y in members[i + 1 :]:
+                            emit("COOPERATES_WITH", x, y, evidence, 0.7, pair_relations.METHOD)
+        if sentence_hedged:
+            continue
         # "A将专利许可给B，双方还共建了联合实验室": 双方 = the sentence's two organisations.
         both = _BOTH_SIDES.search(text, s_start, s_end)
         if both:
@@ -240,14 +254,19 @@ def _elided_subject_relations(text: str, mentions: list, in_sent: list[int], s_s
                 yield "SUPPLIES", subj, next(iter(others.values()))
 
 
-def _rel(rtype: str, mentions: list, h: int, t: int, evidence: str, conf: float) -> dict:
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    sep = max(text.rfind(c, floor, pos) for c in "，,；;：:")
+    return sep + 1 if sep >= floor else floor
+
+
+def _rel(rtype: str, mentions: list, h: int, t: int, evidence: str, conf: float, method: str = METHOD) -> dict:
     return {
         "type": rtype,
         "head": mentions[h].text,
         "tail": mentions[t].text,
         "evidence": evidence,
         "confidence": conf,
-        "method": METHOD,
+        "method": method,
         "head_i": h,
         "tail_i": t,
     }

@@ -18,16 +18,22 @@ from extraction.orgrules import BOUNDARY_WORDS
 SLOT_METHOD = "rule:relation_slot"
 SLOT_CONFIDENCE = 0.6
 _NAME = r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,5}?"
-_ADV = r"(?:长期|主要|稳定|批量|已|均|也|已经|正|将)?"
+# Adverbs and hedges between a name and its trigger are never part of the name ("锦川电子拟向…",
+# "星衡新能源不是…"): the hedge itself is judged by the relation layer (extraction/pair_relations.py).
+_ADV = r"(?:长期|主要|稳定|批量|已|均|也|已经|正|将|成功|正式|顺利|开始|此前|曾|拟|计划|有意|不|并未|未|否认|今年|目前)*"
 _SUPPLY = r"(?:长期|稳定|批量|独家|持续)?(?:供应|供货|配套|提供|交付|代工|采购|许可|转让)"
-_COOP = r"(?:签署|签订|合作|共建|联合|共同|携手|成立|达成|合资)"
+_COOP = r"(?:签署|签订|签约|合作|共建|联合|共同|携手|成立|达成|合资|建立|打造|开展|研发|开发|攻关|培养|在[^，,。；;]{0,12}?(?:合作|开展|联合|共同|签署|签订))"
 # (preposition, trigger after the second organisation)
 _PAIRS = [
     (r"向|为|给", _SUPPLY),
     (r"从", r"(?:采购|购买|获得)"),
     (r"与|和|同|携手|联合", rf"(?:{_COOP}|(?:开展|进行|推进)[^，,。；;]{{0,12}}?合作)"),
-    (r"是|系|为|成为|已成为|隶属于", r"(?:的{0,1}[^，,。；;]{0,12}?(?:子公司|供应商|客户|供应链|下属|旗下)|$)"),
+    (r"是|系|作为|为|成为|已成为|隶属于", r"(?:的{0,1}[^，,。；;]{0,12}?(?:子公司|供应商|客户|供应链|下属|旗下)|$)"),
     (r"由", r"(?:全资)?控股"),
+    # procurement news and passive forms: "[X]被M定点为…供应商", "[X]获M批量采购", "[X]中标M2026年…采购"
+    (r"被", r"(?:定点|授予|受让|收购|选为|选定|控股|许可|授权)"),
+    (r"获|获得", r"(?:批量|长期)?(?:采购|定点)"),
+    (r"中标|入围|入选|承接", r"(?:\d|的|采购|招标|集采|项目)"),
 ]
 _LIST_TAIL = rf"(?:(?:、|和|及){_NAME})*?(?:等[^，,。；;]{{0,6}}?)?"  # "M、X和Y等企业" before the trigger
 _LEFT = [re.compile(rf"^(?P<n>{_NAME}){_ADV}(?:{p})$") for p, _ in _PAIRS] + [
@@ -42,8 +48,16 @@ _RIGHT = [re.compile(rf"^{_ADV}(?:{p})(?P<n>{_NAME})(?={t})") for p, t in _PAIRS
     # "…许可给[Y]实施", "…转让给[Y]和[Z]", "旗下的[Y]负责…": the name ends at a list word, a verb or the clause end
     re.compile(rf"^[^，,。；;]{{0,20}}?(?:许可给|转让给|授权给|供应给|供货给|许可|授权)(?P<n>{_NAME})"
                r"(?=[、和及，,。；;]|使用|实施|两家|三家|等|$)"),
-    re.compile(rf"^(?:全资)?(?:旗下|控股|下属)的?(?:子公司)?(?P<n>{_NAME})"
-               r"(?=[、和及，,。；;]|负责|推出|发布|是|为|在|获得|正在|承接|主营|今年|$)"),
+    re.compile(rf"^(?:全资|控股)?(?:旗下|控股|下属|所属|子公司)的?(?:全资|控股)?(?:子公司)?(?P<n>{_NAME})"
+               r"(?=[、和及，,。；;]|负责|推出|发布|是|为|在|获得|正在|承接|承担|参与|主营|专注|今年|均|$)"),
+    # "…转让至[Y]", "…转让予[Y]", "M全资收购[Y]后…", "M的动力电池主要来自[Y]。", "M选择[Y]作为…供应商"
+    re.compile(rf"^[^，,。；;]{{0,20}}?(?:转让至|转让予|许可予|授权予)(?P<n>{_NAME})(?=[、和及，,。；;]|使用|实施|$)"),
+    re.compile(rf"^(?:全资)?收购(?P<n>{_NAME})(?=[、和及，,。；;]|后|$)"),
+    re.compile(rf"^的[^，,。；;]{{1,10}}?(?:主要|均|全部)?来自(?P<n>{_NAME})(?=[、和及，,。；;]|$)"),
+    re.compile(rf"^(?:选择|选定)(?P<n>{_NAME})(?=作为)"),
+    # "M的座椅由[Y]和…供应", "…被[Y]受让"
+    re.compile(rf"^的[^，,。；;]{{1,12}}?由(?P<n>{_NAME})(?=[、和及]|共同|供应|供货|提供)"),
+    re.compile(rf"^的[^，,。；;]{{1,12}}?被(?P<n>{_NAME})(?=受让|收购|采购|许可|实施)"),
     # "M的客户包括[X]、…", "M的…已进入[X]供应链"
     re.compile(rf"^的(?:主要|核心|重要)?客户(?:包括|有|为|是|涵盖)[:：]?(?P<n>{_NAME})(?=[、和及，,。；;]|等|$)"),
     re.compile(rf"^的[^，,。；;]{{0,12}}?(?:已经|已)?进入(?P<n>{_NAME})(?=的?(?:供应链|供应商))"),
@@ -55,11 +69,29 @@ _RIGHT = [re.compile(rf"^{_ADV}(?:{p})(?P<n>{_NAME})(?={t})") for p, t in _PAIRS
 ]
 #: A list continuing after an ORG: "M、[X]、[Y]等…", "M和[X]提供…" (used with ``match(text, pos)``: no ``^``,
 #: which would only match at the start of the text).
-_LIST_ITEM = re.compile(rf"(?:、|和|及)(?P<n>{_NAME})(?=[、和及]|等|提供|供应|配套|合作|签署|共同|联合|两家|三家|均|都|[，,。；;]|$)")
+_LIST_ITEM = re.compile(rf"(?:、|和|及)(?P<n>{_NAME})(?=[、和及]|等|提供|供应|配套|合作|签署|签约|共同|联合|携手|入围|入选|参与|使用|两家|三家|三方|均|都|[，,。；;]|$)")
 #: A list is only followed in a sentence that states a relation (news lists of ministries or clubs are not).
 _RELATION_CUE = re.compile(r"供应|供货|配套|提供|采购|客户|合作|签署|签订|携手|联合|许可|转让|授权|子公司|控股|旗下|下属|销往|交付|代工|供应商|供应链")
+#: A list member named right before M: "主要客户为[X]和M", "为[X]、M配套" (``search`` on the clause before M).
+# names found with no ORG next to them hold no function word (的 了 是 为 与 …): "华为的一级" is no name
+_PNAME = r"(?:(?![的了是为与和及向给被从将已在])[\u4e00-\u9fffA-Za-z0-9]){2,6}?"
+_LIST_BEFORE = re.compile(rf"(?:客户(?:为|是|包括|有)|配套|供应|供货给|为|向|给|与|携手|联合|包括)(?P<n>{_PNAME})(?:、|和|及)$")
+#: Both ends of a relation in one clause and neither tagged yet: "[海光信息]向[浪潮信息]交付了…",
+#: "[高通]授权[小米]使用…", "[弗迪电池]是[比亚迪]旗下的…". Matched at the clause start only
+#: (``match(text, pos)``, hence no ``^``).
+_BOTH = [
+    re.compile(rf"(?P<a>{_PNAME}){_ADV}(?<![成作认称])(?:向|为|给)(?P<b>{_PNAME}){_ADV}(?=交付|供应|供货|提供|配套)"),
+    re.compile(rf"(?P<a>{_PNAME})(?:授权|许可)(?P<b>{_PNAME})(?=使用|实施|在|生产)"),
+    re.compile(rf"(?P<a>{_PNAME})(?:是|系)(?P<b>{_PNAME})(?=旗下|下属|的(?:全资|控股)?子公司|(?:全资|控股)子公司)"),
+    re.compile(rf"(?P<a>{_PNAME}){_ADV}(?:与|同|携手)(?P<b>{_PNAME})(?=签署|签订|签约|合资|共建|联合研发|联合开发|达成)"),
+    re.compile(rf"(?P<a>{_PNAME})(?:旗下|(?:全资|控股)子公司|旗下子公司)的?(?P<b>{_PNAME})(?=推出|发布|负责|承担|专注|获得|[，,。；;])"),
+]
+_BOTH_CUE = re.compile(r"交付|供应|供货|提供|配套|授权|许可|旗下|下属|子公司|签署|签订|签约|合资|共建|联合|达成")
+#: A clause may open with a time word before its subject ("今年比亚迪开始从…").
+_LEAD = re.compile(r"(?:今年|去年|近日|日前|目前|此前|近期|据悉|据了解)?")
+_NOT_FIRST = "本该其我此各每这那"
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?、（）()“”\"\s]")
-_NOT_NAMES = frozenset("公司 本公司 该公司 我们 双方 其 他们 企业 客户 用户 产品 市场 记者 政府 国家 行业".split())
+_NOT_NAMES = frozenset("协议 合同 专利 公司 本公司 该公司 我们 双方 其 他们 企业 客户 用户 产品 市场 记者 政府 国家 行业".split())
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -73,6 +105,26 @@ def _plausible(name: str, known: set[str]) -> bool:
     if name in _NOT_NAMES or name in known or any(w in name for w in ("公司产品", "今年", "去年", "目前")):
         return False
     return name not in BOUNDARY_WORDS and not name.endswith(("的", "了", "在", "将", "已"))
+
+
+def _pair_slots(text: str, s_start: int, s_end: int, non_org_terms: set[str], add) -> None:
+    # both ends of a relation pattern at the start of a clause (see _BOTH); most sentences have
+    # none of the trigger words, and one search is cheaper than five anchored patterns per clause
+    if not _BOTH_CUE.search(text, s_start, s_end):
+        return
+    starts = [s_start] + [m.end() for m in re.finditer(r"[，,；;]", text[s_start:s_end])]
+    for c in starts:
+        c0 = _LEAD.match(text, c if c == s_start else s_start + c).end()
+        for rx in _BOTH:
+            hit = rx.match(text, c0, s_end)
+            if not hit:
+                continue
+            a, b = hit.group("a"), hit.group("b")
+            if a[0] in _NOT_FIRST or b[0] in _NOT_FIRST or not (_plausible(a, non_org_terms) and _plausible(b, non_org_terms)):
+                continue
+            add(hit.start("a"), hit.end("a"))
+            add(hit.start("b"), hit.end("b"))
+            break
 
 
 def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int, int]],
@@ -101,6 +153,8 @@ def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int
         out.append(slot)
 
     for s_start, s_end in sentences:
+        _pair_slots(text, s_start, s_end, non_org_terms, add)
+        orgs = [m for m in mentions if m.label == "ORG"]
         queue = [m for m in orgs if s_start <= m.start < s_end]
         while queue:
             m = queue.pop(0)
@@ -113,6 +167,10 @@ def find_slot_orgs(text: str, mentions: list[Mention], sentences: list[tuple[int
                 if hit and trig.match(after) and _plausible(hit.group("n"), non_org_terms):
                     add(c0 + hit.start("n"), c0 + hit.end("n"))
                     break
+            # A list member before M: "主要客户为[X]和M"
+            hit = _LIST_BEFORE.search(before)
+            if hit and _plausible(hit.group("n"), non_org_terms):
+                add(c0 + hit.start("n"), c0 + hit.end("n"))
             # A list going on after M: "M、[X]等企业", "M和[X]提供…"
             pos = m.end if _RELATION_CUE.search(text, s_start, s_end) else s_end
             while (hit := _LIST_ITEM.match(text, pos, s_end)) and _plausible(hit.group("n"), non_org_terms):

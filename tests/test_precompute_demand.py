@@ -1,7 +1,8 @@
 """demand_matches' shortcuts (issue 17): the achievements' stored node ids (graph/precompute.py,
 achievement_nodes) give the same answers as reading each achievement's edges live, and the patents
 read from the open-licence offers (when at least `limit` offered patents sit on the demand's nodes)
-are the first rows of the full ranking over every patent of the nodes."""
+are the first rows of the full ranking over every patent of the nodes; the partner organisations'
+stored patent groups (org_node_groups) give the same counts as expanding their patents live."""
 
 from __future__ import annotations
 
