@@ -30,6 +30,11 @@ of the patents it is BACKED_BY) as ``pc_nodes``, stamp ``pc_nodes_stamp`` (count
 achievements, chain nodes, ABOUT, BACKED_BY, MAPS_TO): demand_matches reads them instead of expanding
 every achievement's patents.
 
+``org_node_groups`` stores on each Organization placed on a chain node its distinct patents
+(HOLDS|APPLICANT_OF) grouped by the exact set of nodes they map to (``pc_np_sigs`` / ``pc_np_counts``,
+stamp ``pc_np_stamp``: the count-store totals of STAMP_CYPHER): demand_matches sums the groups meeting
+the demand's nodes instead of expanding each partner organisation's patents.
+
 ``refresh_landscapes`` (run last) stores patent_landscape's rows — its own live section run with
 top_n = 20 and no region — on every ChainNode and on the IPC nodes of every subclass and main group
 a patent is classified under (``pc_ls_*`` aligned lists, ``pc_ls_prefix`` the IPC prefix
@@ -207,6 +212,31 @@ REFRESHES: dict[str, str] = {
         "  WITH a, stamp, ids "
         "  WHERE NOT (coalesce(a.pc_nodes_stamp = stamp, false) AND coalesce(a.pc_nodes = ids, false)) "
         "  SET a.pc_nodes = ids, a.pc_nodes_stamp = stamp "
+        "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # demand_matches' partner organisations (issue 17: it expanded every candidate organisation's
+    # patents and their MAPS_TO edges on each run, ~0.37M db hits at 1M patents): for each
+    # organisation placed on a node (IN_NODE, the only ones the query scores), its distinct
+    # HOLDS|APPLICANT_OF patents grouped by the exact set of nodes they map to (``sig``, sorted node
+    # ids joined by '|', as licensor_groups), with each group's patent count. The query sums the
+    # groups whose set meets the demand's nodes: each patent sits in one group, so counted once.
+    "org_node_groups": (
+        f"{STAMP_CYPHER} "
+        "MATCH (o:Organization) WHERE EXISTS { (o)-[:IN_NODE]->(:ChainNode) } "
+        "CALL (o, stamp) { "
+        "  CALL (o) { "
+        "    OPTIONAL MATCH (o)-[:HOLDS|APPLICANT_OF]->(p:Patent) "
+        "    WITH DISTINCT p "
+        "    WITH p, COLLECT { MATCH (p)-[:MAPS_TO]->(m:ChainNode) RETURN m.node_id AS id ORDER BY id } AS ms "
+        "    WHERE size(ms) > 0 "
+        "    WITH reduce(s = '', m IN ms | s + '|' + m) AS sig, count(p) AS k "
+        "    ORDER BY sig "
+        "    RETURN collect(sig) AS sigs, collect(k) AS ks "
+        "  } "
+        "  WITH o, stamp, sigs, ks "
+        "  WHERE NOT (coalesce(o.pc_np_stamp = stamp, false) AND coalesce(o.pc_np_sigs = sigs, false) "
+        "    AND coalesce(o.pc_np_counts = ks, false)) "
+        "  SET o.pc_np_sigs = sigs, o.pc_np_counts = ks, o.pc_np_stamp = stamp "
         "} IN TRANSACTIONS OF $batch ROWS"
     ),
 }

@@ -77,13 +77,12 @@ WHERE smes_local <= $max_local_smes OR patents_local <= $max_local_patents
 CALL (n, stamp) {
   CALL (n, stamp) {
     WITH n WHERE coalesce(n.pc_own_stamp = stamp, false)
-    UNWIND range(0, size(n.pc_own_ids) - 1) AS i
-    WITH i, n.pc_own_ids[i] AS id, n.pc_own_counts[i] AS k
-    WHERE NOT any(rp IN $region WHERE n.pc_own_regions[i] STARTS WITH rp)
-    ORDER BY i
-    LIMIT $top_n
-    MATCH (h:Organization {org_id: id})
-    RETURN h, k
+    // The lists are read once per node (indexing n.pc_own_counts[i] per row re-read the whole list:
+    // hundreds of owners per node at 1M); the first $top_n owners outside the region, in stored order.
+    WITH n.pc_own_ids AS ids, n.pc_own_counts AS ks, n.pc_own_regions AS rs
+    UNWIND [i IN range(0, size(ids) - 1) WHERE NOT any(rp IN $region WHERE rs[i] STARTS WITH rp)][0..$top_n] AS i
+    MATCH (h:Organization {org_id: ids[i]})
+    RETURN h, ks[i] AS k
     UNION ALL
     WITH n WHERE NOT coalesce(n.pc_own_stamp = stamp, false)
     OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(n)

@@ -97,10 +97,15 @@ CALL (d, nodes, keywords, ach_stamp) {
   // nodes is read.
   CALL (nodes) {
     CALL () { MATCH (x:OpenLicenseOffer) RETURN count(x) AS offers }
-    WITH nodes WHERE reduce(s = 0, k IN [n IN nodes | COUNT { (n)<-[:MAPS_TO]-() }] | s + k) > offers
-    MATCH (:OpenLicenseOffer)<-[:OFFERED]-(p:Patent)
-    WITH DISTINCT p
-    WITH p, [(p)-[:MAPS_TO]->(m:ChainNode) | m] AS on
+    // decided once, before the offers are read (as one WHERE the planner scanned every offer first
+    // and tested the degrees on each: 56k db hits at 1M when the path is not taken)
+    WITH nodes, reduce(s = 0, k IN [n IN nodes | COUNT { (n)<-[:MAPS_TO]-() }] | s + k) > offers AS big
+    CALL (nodes, big) {
+      WITH nodes WHERE big
+      MATCH (:OpenLicenseOffer)<-[:OFFERED]-(p:Patent)
+      RETURN DISTINCT p
+    }
+    WITH nodes, p, [(p)-[:MAPS_TO]->(m:ChainNode) | m] AS on
     WITH p, [n IN nodes WHERE n IN on] AS shared
     WHERE size(shared) > 0
       AND (($partner_kind IS NULL AND $region IS NULL)
@@ -146,15 +151,35 @@ CALL (d, nodes, keywords, ach_stamp) {
            + [k IN kw | 'mentions ' + k] + ['status ' + coalesce(p.status, 'unknown')] AS reasons
   ORDER BY open_offer DESC, score DESC, id
   UNION ALL
+  // The organisations' patents on the shared nodes: stored groups (graph/precompute.py,
+  // org_node_groups: patents by the exact node set they map to, each patent in one group) while
+  // their stamp equals these count-store totals, else counted live from the organisation's patents.
+  CALL () {
+    CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
+    CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
+    CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
+    CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
+    CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+    CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
+    RETURN [c1, c2, c3, c4, c5, c6] AS np_stamp
+  }
   UNWIND nodes AS n
   MATCH (o:Organization)-[:IN_NODE]->(n)
   WHERE (d IS NULL OR NOT EXISTS { (o)-[:POSTED]->(d) })
     AND ($partner_kind IS NULL OR o.kind IN $partner_kind)
     AND ($region IS NULL OR any(rp IN $region WHERE coalesce(o.region_code, '') STARTS WITH rp))
-  WITH o, collect(DISTINCT n) AS shared
-  // Counted from the organisation's patents (anchored on o), not from the node's.
-  WITH o, shared, size(COLLECT { MATCH (o)-[:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(m:ChainNode)
-                                 WHERE m IN shared RETURN DISTINCT p }) AS pats
+  WITH o, np_stamp, collect(DISTINCT n) AS shared
+  CALL (o, shared, np_stamp) {
+    WITH o, shared WHERE o.pc_np_stamp = np_stamp
+    WITH o, [x IN shared | x.node_id] AS sids
+    RETURN reduce(s = 0, i IN range(0, size(o.pc_np_sigs) - 1) |
+                  s + CASE WHEN any(x IN split(o.pc_np_sigs[i], '|') WHERE x IN sids) THEN o.pc_np_counts[i] ELSE 0 END) AS pats
+    UNION ALL
+    WITH o, shared WHERE o.pc_np_stamp IS NULL OR o.pc_np_stamp <> np_stamp
+    // Counted from the organisation's patents (anchored on o), not from the node's.
+    RETURN size(COLLECT { MATCH (o)-[:HOLDS|APPLICANT_OF]->(p:Patent)-[:MAPS_TO]->(m:ChainNode)
+                          WHERE m IN shared RETURN DISTINCT p }) AS pats
+  }
   WITH o, shared, pats, d IS NOT NULL AND EXISTS { (o)-[:RESPONDED]->(d) } AS responded
   WITH o, shared, pats, responded,
        1.5 * size(shared) + log(1 + pats) + CASE WHEN responded THEN 1.0 ELSE 0.0 END AS score

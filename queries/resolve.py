@@ -269,9 +269,21 @@ def takes_region_list(q: SavedQuery, name: str) -> bool:
     return q.takes_list(name)
 
 
+# A main group typed as a prefix: subclass + group number, with or without the slash (``H01M10``, ``H01M 10/``).
+_MAIN_GROUP_PREFIX = re.compile(r"^([A-H]\d{2}[A-Z])(\d{1,4})/?$")
+
+
 def normalise_ipc_prefix_text(value: str) -> str:
-    """An IPC code or prefix as typed (``H01M 10/05``, ``h01m``) → the normalised prefix (``H01M10/05``)."""
+    """An IPC code or prefix as typed (``H01M 10/05``, ``h01m``) → the normalised prefix (``H01M10/05``).
+
+    A main group typed without its subgroup (``H01M10``, ``H01M 10``, ``H01M10/``) means the whole
+    group: ``H01M10/``, which every ``H01M10/…`` code starts with (and ``H01M1`` does not cover
+    ``H01M10``). Only ``H01M10/00`` typed in full means that one code (and its ``/00…`` subgroups).
+    """
     v = nfkc(value).replace(" ", "")
+    if m := _MAIN_GROUP_PREFIX.match(v.upper()):
+        if int(m.group(2)) > 0:
+            return f"{m.group(1)}{int(m.group(2))}/"
     try:
         return normalise_ipc(v.upper())
     except Exception:  # noqa: BLE001 - a bare prefix such as 'H01M10/' is used as typed
