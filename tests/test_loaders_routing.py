@@ -29,6 +29,7 @@ def loader(monkeypatch):
     ld.driver, ld.database, ld.progress, ld.batch_size = None, "neo4j", None, 5000
     ld.resolver, ld.batch_keys = OrgResolver(), defaultdict(set)
     ld.chain_ids = ChainNodeIds(None)  # no graph: only this load's chain nodes qualify short ids
+    ld.create_new = False  # routing only: the first-load CREATE path is tested in test_loaders_pipeline
     ld.asked = asked
     return ld
 

@@ -137,7 +137,7 @@ def _org_caption(row: dict) -> str:
 
 
 def org_picker(drv, label: str, *, key: str, default: str | None = None, exclude: str | None = None,
-               limit: int = 300) -> str | None:
+               limit: int = 500) -> str | None:
     """One organisation, chosen by typing part of its name into a select box (type to search, one
     choice). The first ``limit`` organisations are searched in the browser (a bounded list: at 1M
     patents the graph holds thousands, and every option travels to the browser on each render); text
