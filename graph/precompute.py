@@ -250,17 +250,23 @@ PROGRAMME_QUERY = Path(__file__).resolve().parent.parent / "queries" / "programm
 PROGRAMME_TOTALS_LABEL = "ProgrammeTotals"
 
 
-def programme_sections(path: Path = PROGRAMME_QUERY) -> tuple[str, str]:
-    """The ``// stamp: begin … end`` and ``// records: begin … end`` sections of programme_measures."""
+def _query_sections(path: Path, query: str, names: tuple[str, str], indent: str = "") -> tuple[str, str]:
+    """The ``// NAME: begin … end`` sections ``names`` of a saved query file (``indent``: a regex for what may
+    precede a marker on its line)."""
     text = path.read_text(encoding="utf-8")
     out = []
-    for name in ("stamp", "records"):
-        m = re.search(rf"^// {name}: begin\n(.*?)^// {name}: end$", text, re.S | re.M)
+    for name in names:
+        m = re.search(rf"^{indent}// {name}: begin\n(.*?)^{indent}// {name}: end$", text, re.S | re.M)
         if not m:
             raise ChainKGError(f"{path}: no '// {name}: begin' … '// {name}: end' section; "
-                               "programme_measures must keep both markers (graph/precompute.py reads them)")
+                               f"{query} must keep both markers (graph/precompute.py reads them)")
         out.append(m.group(1))
     return out[0], out[1]
+
+
+def programme_sections(path: Path = PROGRAMME_QUERY) -> tuple[str, str]:
+    """The ``// stamp: begin … end`` and ``// records: begin … end`` sections of programme_measures."""
+    return _query_sections(path, "programme_measures", ("stamp", "records"))
 
 
 def _programme_totals_cypher() -> str:
@@ -372,16 +378,8 @@ _SECTION_ORDER = {"summary": 0, "top_holders": 1, "yearly_filings": 2, "ipc_grou
 
 
 def landscape_sections(path: Path = LANDSCAPE_QUERY) -> tuple[str, str]:
-    """The ``// stamp: begin … end`` and ``// live: begin … end`` sections of patent_landscape."""
-    text = path.read_text(encoding="utf-8")
-    out = []
-    for name in ("stamp", "live"):
-        m = re.search(rf"^[ \t]*// {name}: begin\n(.*?)^[ \t]*// {name}: end$", text, re.S | re.M)
-        if not m:
-            raise ChainKGError(f"{path}: no '// {name}: begin' … '// {name}: end' section; "
-                               "patent_landscape must keep both markers (graph/precompute.py reads them)")
-        out.append(m.group(1))
-    return out[0], out[1]
+    """The ``// stamp: begin … end`` and ``// live: begin … end`` sections of patent_landscape (markers may be indented)."""
+    return _query_sections(path, "patent_landscape", ("stamp", "live"), indent="[ \t]*")
 
 
 def _landscape_lists(records: list) -> dict:
