@@ -33,7 +33,7 @@ from pathlib import Path
 import jieba
 import numpy as np
 
-from extraction.crf_features import _cue_mask, mark_prefix
+from extraction.crf_features import _cue_mask, mark_places, mark_prefix
 from graph.errors import ExtractionError
 
 EXPORT_FILE = "decoder.json"
@@ -179,23 +179,12 @@ class CrfDecoder:
         cols: list[list[int]] = []
         depth = [0] * n
         rows = self.rows
-        for m in candidates:
-            prefix = mark_prefix(m)
-            if prefix is None:
-                continue
-            s, e = max(0, m.start), min(n, m.end)
-            if e <= s:
-                continue
-            if e - s == 1:
-                places = ((s, prefix + ":S"),)
-            else:
-                places = ((s, prefix + ":B"), *((k, prefix + ":I") for k in range(s + 1, e - 1)), (e - 1, prefix + ":E"))
-            for k, mark in places:
-                d = depth[k]
-                if d == len(cols):
-                    cols.append([0] * n)
-                cols[d][k] = rows.get(mark, 0)
-                depth[k] = d + 1
+        for k, mark in mark_places(n, candidates):
+            d = depth[k]
+            if d == len(cols):
+                cols.append([0] * n)
+            cols[d][k] = rows.get(mark, 0)
+            depth[k] = d + 1
         mask = np.asarray(_cue_mask(text, n), dtype=np.int64)
         ids = np.empty((n, 8 + len(cols) + 4), dtype=np.int64)
         ids[:, :8] = head

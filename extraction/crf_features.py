@@ -15,7 +15,7 @@ tagging, so the function is written for speed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import jieba
 
@@ -63,10 +63,9 @@ def mark_prefix(m: Mention) -> str | None:
     return _MARK_PREFIX.get((m.label, m.method))
 
 
-def candidate_marks(n: int, candidates: Iterable[Mention]) -> list[list[str]]:
-    """Per character, the marks of the rule candidates covering it (e.g. ``R9:B`` = first character
-    of a legal-suffix ORG, ``D:E`` = last character of a dictionary ORG)."""
-    marks: list[list[str]] = [[] for _ in range(n)]
+def mark_places(n: int, candidates: Iterable[Mention]) -> Iterator[tuple[int, str]]:
+    """``(position, mark)`` for every character a rule candidate covers, candidate by candidate, first to
+    last (``S`` for a one-character candidate, else ``B``, ``I``…, ``E``); the order the features list them."""
     for m in candidates:
         prefix = mark_prefix(m)
         if prefix is None:
@@ -75,12 +74,20 @@ def candidate_marks(n: int, candidates: Iterable[Mention]) -> list[list[str]]:
         if e <= s:
             continue
         if e - s == 1:
-            marks[s].append(prefix + ":S")
+            yield s, prefix + ":S"
             continue
-        marks[s].append(prefix + ":B")
+        yield s, prefix + ":B"
         for k in range(s + 1, e - 1):
-            marks[k].append(prefix + ":I")
-        marks[e - 1].append(prefix + ":E")
+            yield k, prefix + ":I"
+        yield e - 1, prefix + ":E"
+
+
+def candidate_marks(n: int, candidates: Iterable[Mention]) -> list[list[str]]:
+    """Per character, the marks of the rule candidates covering it (e.g. ``R9:B`` = first character
+    of a legal-suffix ORG, ``D:E`` = last character of a dictionary ORG)."""
+    marks: list[list[str]] = [[] for _ in range(n)]
+    for k, mark in mark_places(n, candidates):
+        marks[k].append(mark)
     return marks
 
 
