@@ -84,6 +84,23 @@ def shared_data() -> Path:
     return require_shared_data()
 
 
+#: Fixtures that reach the shared test server (the one `make test` starts). `make test` runs the
+#: tests using none of them (pure units, and those that start a throw-away server of their own:
+#: reliability, bulk import, wheel, server, auth) in a second pytest process beside the main one
+#: (`-m no_shared_server` / `-m "not no_shared_server"`, tools/run_tests.sh), so the shared graph still
+#: sees one test at a time: stored shortcuts, programme totals and fingerprints would otherwise
+#: change under another test's feet.
+SHARED_SERVER_FIXTURES = frozenset({"driver", "settings", "demo_graph", "ns"})
+
+
+@pytest.hookimpl(wrapper=True)  # a wrapper: the marker is set before `-m` selects on it
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not SHARED_SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.no_shared_server)
+    return (yield)
+
+
 def pytest_runtest_setup(item):
     # Tests marked shared_data that read the folder without the fixture get the same skip/fail.
     if item.get_closest_marker("shared_data") and "shared_data" not in getattr(item, "fixturenames", ()):
