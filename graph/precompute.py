@@ -8,8 +8,10 @@ region (chain_map, chain_gaps, licensors_for):
   ``pc_region_keys`` / ``pc_region_counts`` (aligned lists: for every 2-, 4- and 6-digit prefix of
   a region_code, the distinct patents on the node with an owner whose region_code starts with it);
 * on each IN_NODE edge: ``pc_node_patents`` (the organisation's patents on that node);
-* on each Patent: ``pc_licensors`` (org_ids of its owners that are neither an SME nor a government)
-  and ``pc_owner_degree`` (its HOLDS|APPLICANT_OF degree when computed — its freshness stamp).
+* on each Patent: ``pc_licensors`` (org_ids of its owners that are neither an SME nor a government),
+  ``pc_owner_regions`` (the distinct region codes of all its owners, '' for an owner without one:
+  patent_landscape's region filter) and ``pc_owner_degree`` (its HOLDS|APPLICANT_OF degree when
+  computed — their freshness stamp).
 
 ``node_owners`` stores on each ChainNode every owner of its patents with its distinct patents on the
 node, ordered as chain_gaps lists the strongest organisations elsewhere (``pc_own_ids`` /
@@ -29,6 +31,10 @@ is seen only after the next refresh, as for licensor_groups.
 of the patents it is BACKED_BY) as ``pc_nodes``, stamp ``pc_nodes_stamp`` (count-store totals of
 achievements, chain nodes, ABOUT, BACKED_BY, MAPS_TO): demand_matches reads them instead of expanding
 every achievement's patents.
+
+``node_offers`` stores on each ChainNode the sorted pub_nos of its patents with an open-licence offer
+(``pc_off_ids``, stamp ``pc_off_stamp``: the count-store totals of STAMP_CYPHER): demand_matches reads
+them instead of scanning every offer.
 
 ``org_node_groups`` stores on each Organization placed on a chain node its distinct patents
 (HOLDS|APPLICANT_OF) grouped by the exact set of nodes they map to (``pc_np_sigs`` / ``pc_np_counts``,
@@ -114,22 +120,25 @@ REFRESHES: dict[str, str] = {
         "  SET x.pc_node_patents = k "
         "} IN TRANSACTIONS OF $batch ROWS"
     ),
-    # The org_ids of a patent's owners that can be licensors (not an SME, not a government), with
-    # its HOLDS|APPLICANT_OF degree as the freshness stamp.
+    # The org_ids of a patent's owners that can be licensors (not an SME, not a government), and the
+    # region codes of all its owners ('' for none: patent_landscape's region filter), with its
+    # HOLDS|APPLICANT_OF degree as the freshness stamp.
     "patent_licensors": (
         "MATCH (p:Patent) "
         "CALL (p) { "
         "  CALL (p) { "
         "    OPTIONAL MATCH (h:Organization)-[r:HOLDS|APPLICANT_OF]->(p) "
-        f"   WHERE {_OWNER} AND coalesce(h.is_sme, false) = false "
-        "      AND coalesce(h.kind, 'company') <> 'government' "
-        "    WITH DISTINCT h.org_id AS id ORDER BY id "
-        "    RETURN collect(id) AS ids "
+        f"   WHERE {_OWNER} "
+        "    WITH DISTINCT h "
+        "    WITH collect(CASE WHEN coalesce(h.is_sme, false) = false AND coalesce(h.kind, 'company') <> 'government' "
+        "                      THEN h.org_id END) AS ids, collect(CASE WHEN h IS NOT NULL THEN coalesce(h.region_code, '') END) AS rcs "
+        "    RETURN COLLECT { UNWIND ids AS id RETURN DISTINCT id ORDER BY id } AS ids, "
+        "           COLLECT { UNWIND rcs AS rc RETURN DISTINCT rc ORDER BY rc } AS rcs "
         "  } "
-        "  WITH p, ids, COUNT { (p)<-[:HOLDS|APPLICANT_OF]-() } AS deg "
-        "  WHERE p.pc_licensors IS NULL OR p.pc_licensors <> ids OR p.pc_owner_degree IS NULL "
-        "    OR p.pc_owner_degree <> deg "
-        "  SET p.pc_licensors = ids, p.pc_owner_degree = deg "
+        "  WITH p, ids, rcs, COUNT { (p)<-[:HOLDS|APPLICANT_OF]-() } AS deg "
+        "  WHERE p.pc_licensors IS NULL OR p.pc_licensors <> ids OR p.pc_owner_regions IS NULL "
+        "    OR p.pc_owner_regions <> rcs OR p.pc_owner_degree IS NULL OR p.pc_owner_degree <> deg "
+        "  SET p.pc_licensors = ids, p.pc_owner_regions = rcs, p.pc_owner_degree = deg "
         "} IN TRANSACTIONS OF $batch ROWS"
     ),
     # licensors_for's aggregates (issue 7: it read every patent of an SME's nodes). For each node,
@@ -213,6 +222,20 @@ REFRESHES: dict[str, str] = {
         "  WHERE NOT (coalesce(a.pc_nodes_stamp = stamp, false) AND coalesce(a.pc_nodes = ids, false)) "
         "  SET a.pc_nodes = ids, a.pc_nodes_stamp = stamp "
         "} IN TRANSACTIONS OF $batch ROWS"
+    ),
+    # demand_matches' offered patents (issue 17: it scanned every open-licence offer and expanded each
+    # offered patent's MAPS_TO edges on each run, ~0.3M db hits at 1M patents): on each chain node the
+    # sorted pub_nos of its patents with an open-licence offer, stamped with the count-store totals.
+    "node_offers": (
+        f"{STAMP_CYPHER} "
+        "MATCH (n:ChainNode) "
+        "CALL (n, stamp) { "
+        "  WITH n, stamp, COLLECT { MATCH (p:Patent)-[:MAPS_TO]->(n) "
+        "    WHERE EXISTS { (p)-[:OFFERED]->(:OpenLicenseOffer) } "
+        "    RETURN DISTINCT p.pub_no AS id ORDER BY id } AS ids "
+        "  WHERE NOT (coalesce(n.pc_off_stamp = stamp, false) AND coalesce(n.pc_off_ids = ids, false)) "
+        "  SET n.pc_off_ids = ids, n.pc_off_stamp = stamp "
+        "} IN TRANSACTIONS OF 1 ROWS"
     ),
     # demand_matches' partner organisations (issue 17: it expanded every candidate organisation's
     # patents and their MAPS_TO edges on each run, ~0.37M db hits at 1M patents): for each

@@ -60,7 +60,18 @@ CALL () {
   CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
   RETURN [c1, c2, c3, c4, c5] AS ach_stamp
 }
-CALL (d, nodes, keywords, ach_stamp) {
+// The stamp of the stored offered patents per node (node_offers) and partner patent groups
+// (org_node_groups): graph/precompute.py's STAMP_CYPHER totals, read once.
+CALL () {
+  CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
+  CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
+  CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
+  CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
+  CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
+  CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
+  RETURN [c1, c2, c3, c4, c5, c6] AS np_stamp
+}
+CALL (d, nodes, keywords, ach_stamp, np_stamp) {
   MATCH (a:Achievement)
   WHERE a.trl >= $min_trl
   // The achievement's own nodes, read from the achievement (a few edges each). Written as
@@ -91,17 +102,25 @@ CALL (d, nodes, keywords, ach_stamp) {
   LIMIT $limit
   UNION ALL
   // Patents with an open-licence offer rank first, so when at least $limit of them sit on the nodes
-  // they are the answer. When the nodes hold more patents than there are offers in the graph (tens
-  // of thousands per node at 1M patents vs ~19k offers; degrees and the count store, O(1)), they are
-  // read from the offers first; with fewer than $limit there, or small nodes, every patent of the
-  // nodes is read.
-  CALL (nodes) {
+  // they are the answer. They are read from each node's stored offered patents (graph/precompute.py,
+  // node_offers) while every node's stamp equals np_stamp; otherwise, when the nodes hold more patents
+  // than there are offers in the graph (tens of thousands per node at 1M patents vs ~19k offers;
+  // degrees and the count store, O(1)), from the offers; with fewer than $limit there, or small
+  // nodes, every patent of the nodes is read.
+  CALL (nodes, np_stamp) {
     CALL () { MATCH (x:OpenLicenseOffer) RETURN count(x) AS offers }
     // decided once, before the offers are read (as one WHERE the planner scanned every offer first
     // and tested the degrees on each: 56k db hits at 1M when the path is not taken)
-    WITH nodes, reduce(s = 0, k IN [n IN nodes | COUNT { (n)<-[:MAPS_TO]-() }] | s + k) > offers AS big
-    CALL (nodes, big) {
-      WITH nodes WHERE big
+    WITH nodes, all(n IN nodes WHERE n.pc_off_stamp = np_stamp) AS stored,
+         reduce(s = 0, k IN [n IN nodes | COUNT { (n)<-[:MAPS_TO]-() }] | s + k) > offers AS big
+    CALL (nodes, stored, big) {
+      WITH nodes WHERE stored
+      UNWIND nodes AS n
+      UNWIND n.pc_off_ids AS id
+      MATCH (p:Patent {pub_no: id})
+      RETURN DISTINCT p
+      UNION
+      WITH nodes WHERE big AND NOT stored
       MATCH (:OpenLicenseOffer)<-[:OFFERED]-(p:Patent)
       RETURN DISTINCT p
     }
@@ -153,16 +172,7 @@ CALL (d, nodes, keywords, ach_stamp) {
   UNION ALL
   // The organisations' patents on the shared nodes: stored groups (graph/precompute.py,
   // org_node_groups: patents by the exact node set they map to, each patent in one group) while
-  // their stamp equals these count-store totals, else counted live from the organisation's patents.
-  CALL () {
-    CALL () { MATCH (x:Patent) RETURN count(x) AS c1 }
-    CALL () { MATCH (x:Organization) RETURN count(x) AS c2 }
-    CALL () { MATCH ()-[x:HOLDS]->() RETURN count(x) AS c3 }
-    CALL () { MATCH ()-[x:APPLICANT_OF]->() RETURN count(x) AS c4 }
-    CALL () { MATCH ()-[x:MAPS_TO]->() RETURN count(x) AS c5 }
-    CALL () { MATCH ()-[x:OFFERED]->() RETURN count(x) AS c6 }
-    RETURN [c1, c2, c3, c4, c5, c6] AS np_stamp
-  }
+  // their stamp equals np_stamp, else counted live from the organisation's patents.
   UNWIND nodes AS n
   MATCH (o:Organization)-[:IN_NODE]->(n)
   WHERE (d IS NULL OR NOT EXISTS { (o)-[:POSTED]->(d) })

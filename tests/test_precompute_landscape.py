@@ -139,6 +139,38 @@ def test_stored_landscape_is_read_and_region_reads_live(driver, settings, ns):
     assert run_query(driver, "patent_landscape", database=db, node=nodes[0]).equals(before)
 
 
+def test_region_filter_from_stored_owner_regions_equals_live(driver, settings, ns):
+    """A region is tested on the patents' stored owner region codes (patent_licensors step) once they are
+    refreshed: same rows as the owners read live; doctored codes change the answer (so they are read);
+    a patent whose owner edges changed since is tested live again."""
+    from graph.precompute import REFRESHES
+
+    db = settings.database
+    nodes = _graph(driver, db, ns, 5)
+    runs = [{"node": n, "region": r} for n in nodes for r in ("320000", "310000", "320505")]
+    runs += [{"ipc": ns + p, "region": "440000"} for p in ("H01M", "H01")]
+    live = _answers(driver, db, runs)
+    assert all(live) and any(a[0]["value"] > 0 for a in live)
+    with driver.session(database=db) as s:
+        assert s.run(REFRESHES["patent_licensors"], batch=1000).consume().counters.properties_set > 0
+    recs, _, _ = driver.execute_query("MATCH (p:Patent) WHERE p.pub_no STARTS WITH $p AND p.pc_owner_regions IS NULL "
+                                      "RETURN count(p) AS k", p=ns, database_=db)
+    assert recs[0]["k"] == 0
+    assert _answers(driver, db, runs) == live
+    driver.execute_query("MATCH (p:Patent) WHERE p.pub_no STARTS WITH $p SET p.pc_owner_regions = []", p=ns, database_=db)
+    assert _answers(driver, db, runs) != live
+    # every patent's owner degree changes (a new applicant from Guangdong): stale, so read live again
+    write_nodes(driver, "Organization", [{"org_id": ns + "OG", "name": ns + "粤机构", "kind": "company",
+                                          "region_code": "440300"}], database=db)
+    recs, _, _ = driver.execute_query("MATCH (p:Patent) WHERE p.pub_no STARTS WITH $p RETURN p.pub_no AS p", p=ns, database_=db)
+    write_relationships(driver, "APPLICANT_OF", [{"start": ns + "OG", "end": r["p"]} for r in recs],
+                        start_label="Organization", end_label="Patent", database=db)
+    fresh_live = _answers(driver, db, runs)
+    with driver.session(database=db) as s:
+        s.run(REFRESHES["patent_licensors"], batch=1000).consume()
+    assert _answers(driver, db, runs) == fresh_live
+
+
 def test_graph_changed_after_refresh_reads_live(driver, settings, ns):
     db = settings.database
     nodes = _graph(driver, db, ns, 11)

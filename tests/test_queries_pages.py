@@ -111,6 +111,30 @@ def test_demand_matches_constraints_filter_in_the_query(driver, settings, sample
     assert sample.S4 not in set(lib.id)
 
 
+def test_landscape_patents_walk_and_expand_agree(driver, settings, ns):
+    # Newest filing first, ties by number, undated last — the same list whether it is read through the
+    # filing-date index (walk) or by expanding the whole landscape (expand), at every limit and filter.
+    dates = {"P1": "2021-01-01", "P2": "2023-05-01", "P3": "2023-05-01", "P4": "2019-01-01", "P5": None, "P6": "2024-02-02"}
+    pending = {"P3", "P5"}
+    with driver.session(database=settings.database) as s:
+        s.run("""CREATE (c:ChainNode {node_id: $ns + 'N', name: $ns + 'N'}), (i:IPC {code: $ns + 'X01'})
+                 WITH c, i UNWIND $rows AS r
+                 CREATE (p:Patent {pub_no: $ns + r.k, title: r.k, status: r.st})
+                 SET p.filed = CASE WHEN r.d IS NULL THEN null ELSE date(r.d) END
+                 CREATE (p)-[:MAPS_TO]->(c)
+                 FOREACH (_ IN CASE WHEN r.k = 'P6' THEN [] ELSE [1] END | CREATE (p)-[:CLASSIFIED_AS]->(i))""",
+              ns=ns, rows=[{"k": k, "d": d, "st": "pending" if k in pending else "granted"} for k, d in dates.items()]).consume()
+    by_node = [ns + k for k in ("P6", "P2", "P3", "P1", "P4", "P5")]
+    for target, want in (({"node": ns + "N"}, by_node), ({"ipc": ns + "X"}, [p for p in by_node if p != ns + "P6"])):
+        for limit in (1, 2, 3, 10):
+            lists = {plan: list(q(driver, settings, "landscape_patents", **target, limit=limit, plan=plan).pub_no)
+                     for plan in ("walk", "expand", "auto")}
+            assert lists == {plan: want[:limit] for plan in lists}, (target, limit)
+        only_pending = {plan: list(q(driver, settings, "landscape_patents", **target, status="pending", plan=plan).pub_no)
+                        for plan in ("walk", "expand")}
+        assert only_pending == {plan: [ns + "P3", ns + "P5"] for plan in only_pending}
+
+
 def test_landscape_patents_list(driver, settings, sample):
     b = q(driver, settings, "landscape_patents", node=sample.B)
     assert len(b) == 9 and set(b.status_name) <= {"已授权", "审查中"}
