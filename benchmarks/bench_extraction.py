@@ -73,14 +73,19 @@ def bench_alternating(pipelines: dict, texts, repeats: int = 3) -> dict[str, flo
 
 
 def relation_scores(nlp) -> dict[str, dict]:
-    """Relation P/R/F1 (all types) of ``nlp`` on the relation gold set's dev and held-out parts and on
-    the fresh block written before the extractor ran on it (tests/gold/relations_*.txt)."""
+    """Relation P/R/F1 (all types) of ``nlp`` on the relation gold set's dev and held-out parts, the second and
+    third development blocks, the fresh block written before the extractor ran on it and, when present, the
+    independent annotator's block (tests/gold/relations_*.txt)."""
     from extraction import corpora
     from extraction.evaluate import score_examples
 
     parts = {"dev": lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "dev"),
+             "dev2": lambda: corpora.read_gold(corpora.RELATIONS_DEV2_FILE),
+             "dev3": lambda: corpora.read_gold(corpora.RELATIONS_DEV3_FILE),
              "heldout": lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "heldout"),
              "fresh": lambda: corpora.read_gold(corpora.RELATIONS_FRESH_FILE)}
+    if corpora.RELATIONS_FRESH3_FILE.is_file():  # the independent annotator's block (totals only)
+        parts["fresh3"] = lambda: corpora.read_gold(corpora.RELATIONS_FRESH3_FILE)
     return {name: score_examples(nlp, read(), {"ORG"})["relations"] for name, read in parts.items()}
 
 
@@ -115,7 +120,7 @@ def main() -> None:
         1000.0 / default, "CPU ms/text", baseline=1000.0 / rules, better="lower",
         note="CPU milliseconds per 200-character text; baseline: rules path of this run"))
     rel_rules, rel_default = relation_scores(rules_nlp), relation_scores(default_nlp)
-    for part in ("dev", "heldout", "fresh"):
+    for part in rel_default:
         d, r = rel_default[part]["ALL"], rel_rules[part]["ALL"]
         legacy[f"default_rel_{part}"] = {"p": d["p"], "r": d["r"], "f1": d["f1"]}
         figs[f"default_rel_f1_{part}"] = finish_figure(figure(

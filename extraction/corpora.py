@@ -24,6 +24,12 @@ RELATIONS_FRESH_FILE = ROOT / "tests" / "gold" / "relations_fresh.txt"
 #: A second development block (news / procurement / licence phrasing, negatives), annotated before the
 #: extractor ran on it and then used to generalise the relation rules: development data, not held out.
 RELATIONS_DEV2_FILE = ROOT / "tests" / "gold" / "relations_dev2.txt"
+#: A third development block (prospectus / announcement / news / profile styles), written by the extraction
+#: engineer and annotated before the extractor ran on it; development data, not held out.
+RELATIONS_DEV3_FILE = ROOT / "tests" / "gold" / "relations_dev3.txt"
+#: An independent held-out block written by an annotator who never saw our rules (issue 13); scored as
+#: totals only, once, after the last change — never tuned on, its errors never printed.
+RELATIONS_FRESH3_FILE = ROOT / "tests" / "gold" / "relations_fresh3.txt"
 CLUENER_ORG_TYPES = ("company", "organization", "government")
 
 Example = tuple[str, list[tuple[int, int, str]], list[tuple[str, str, str]]]
@@ -57,7 +63,13 @@ def parse_gold_line(line: str) -> Example:
 
 def read_gold(path: Path = GOLD_FILE, part: str | None = None) -> Iterator[Example]:
     """Our gold sentences (one per line; ``#`` lines are comments). ``part`` splits a file by
-    sentence index: ``dev`` (index % 3 != 2) or ``heldout`` (index % 3 == 2); None = all."""
+    sentence index: ``dev`` (index % 3 != 2) or ``heldout`` (index % 3 == 2); None = all.
+    A missing file raises :class:`graph.errors.InputError` naming it."""
+    if not path.is_file():
+        from graph.errors import InputError
+
+        raise InputError(f"{path}: gold file not found — write it (format: tests/gold/relations_gold.txt's header) "
+                         "or pick another --corpus")
     i = -1
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):

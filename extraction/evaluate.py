@@ -4,7 +4,9 @@ pipeline (rules + model) and Baidu LAC side by side.
 Matching is strict (same start, end and label). Corpora: our gold set (all labels + relations), our
 relation gold set (company profiles / achievements, tests/gold/relations_gold.txt: dev and held-out
 parts), its fresh block (tests/gold/relations_fresh.txt, never tuned on), a second development block
-(tests/gold/relations_dev2.txt: news / procurement / licence phrasing and negatives),
+(tests/gold/relations_dev2.txt: news / procurement / licence phrasing and negatives), a third one
+(tests/gold/relations_dev3.txt: prospectus / announcement / news / profile styles), an independent block
+written by an annotator who never saw our rules (tests/gold/relations_fresh3.txt: totals only),
 CLUENER2020 held-out part, Resume NER test, People's Daily test, MSRA test, Weibo test (ORG only;
 none of them trained on), TFH English patents
 (no ORG annotated: every ORG we emit there is a false positive — a precision check on the English
@@ -130,7 +132,11 @@ def ickg_argument_coverage(nlp, limit: int | None = None) -> dict:
 #: reads the rule candidates as features), the default pipeline (rules + model), and Baidu LAC.
 DEFAULT_SYSTEMS = ("rules", "model", "combined")
 
-CORPORA = ("gold", "relations", "relations_heldout", "relations_fresh", "relations_dev2", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
+CORPORA = ("gold", "relations", "relations_heldout", "relations_fresh", "relations_dev2", "relations_dev3", "relations_fresh3", "cluener", "cluener_check", "resume", "peoples_daily", "msra", "weibo", "tfh", "ickg")
+
+
+#: Gold blocks that may not exist yet in a checkout (written by someone else while we work).
+_OPTIONAL_GOLD = {"relations_fresh3": corpora.RELATIONS_FRESH3_FILE}
 
 
 def _readers() -> dict:
@@ -140,6 +146,8 @@ def _readers() -> dict:
         "relations_heldout": (lambda: corpora.read_gold(corpora.RELATIONS_GOLD_FILE, "heldout"), {"ORG"}),
         "relations_fresh": (lambda: corpora.read_gold(corpora.RELATIONS_FRESH_FILE), {"ORG"}),
         "relations_dev2": (lambda: corpora.read_gold(corpora.RELATIONS_DEV2_FILE), {"ORG"}),
+        "relations_dev3": (lambda: corpora.read_gold(corpora.RELATIONS_DEV3_FILE), {"ORG"}),
+        "relations_fresh3": (lambda: corpora.read_gold(corpora.RELATIONS_FRESH3_FILE), {"ORG"}),
         "cluener": (lambda: corpora.read_cluener("heldout"), {"ORG"}),
         "cluener_check": (lambda: corpora.read_cluener("check"), {"ORG"}),
         "resume": (lambda: corpora.read_resume(), {"ORG"}),
@@ -176,6 +184,8 @@ def run_evaluation(corpus: str = "gold", limit: int | None = None, model_path: s
     inside the model's training part: its ``model``/``combined`` figures are not held-out figures."""
     built = build_systems(model_path, lac_modes, systems)
     wanted = list(CORPORA) if corpus == "all" else [corpus]
+    if corpus == "all":  # a block still being written (fresh3) is left out of "all"; asked for by name it raises
+        wanted = [c for c in wanted if c not in _OPTIONAL_GOLD or _OPTIONAL_GOLD[c].is_file()]
     readers = _readers()
     results: dict = {}
     for name in wanted:

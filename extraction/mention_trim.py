@@ -18,7 +18,7 @@ from extraction.doctypes import Mention
 #: Words that join two organisations: "A授权B", "A为B全资子公司", "A携手B".
 _BETWEEN = re.compile(r"授权|许可给|许可|转让给|携手|联合|与|为|隶属于|持有|控股的|旗下|入围|中标|选择")
 #: Words that end a name and start its predicate: "X控股。", "X拟向…", "X成立…研究院", "X约60%".
-_AFTER = re.compile(r"控股(?=[的子])|拟|计划|有意|不是|否认|成立|签约|签署|使用|实施|开始|成功|作(?=为)|约(?=\d)")
+_AFTER = re.compile(r"控股(?=[的子])|拟|计划|有意|不是|否认|成立|签约|签署|共建|委托|全资(?=控股|收购|拥有)|使用|实施|开始|成功|作(?=为)|约(?=\d)")
 _JOINING = ("与", "联合", "携手")
 _INSTITUTION_ENDS = ("所", "院", "大学", "学院", "中心", "实验室", "学会", "协会")
 _CUTTABLE = ("model:", "rule:relation_slot")

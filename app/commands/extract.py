@@ -86,7 +86,7 @@ def extract_cmd(text_file: Path | None, out: Path | None, lang: str, model_path:
     "  chainkg evaluate-extraction --corpus cluener --model /tmp/org-crf --no-lac\n"
     "  chainkg evaluate-extraction --corpus relations_fresh --no-lac   # per-relation-type P/R on unseen sentences",
 )
-@click.option("--corpus", type=click.Choice(["gold", "relations", "relations_heldout", "relations_fresh", "relations_dev2", "cluener", "cluener_check", "resume",
+@click.option("--corpus", type=click.Choice(["gold", "relations", "relations_heldout", "relations_fresh", "relations_dev2", "relations_dev3", "relations_fresh3", "cluener", "cluener_check", "resume",
                                              "peoples_daily", "msra", "weibo", "tfh", "ickg", "all"]),
               default="gold", show_default=True)
 @click.option("--limit", type=int, default=None, help="evaluate on at most N sentences per corpus")
