@@ -189,6 +189,74 @@ UNSPLIT_RULES = ("ipc_group", "ipc_group_shared", "out_of_domain", "context")
 SUBJECT_TAIL = 3
 
 
+#: The learned evidence (extraction.placement_learned, fifth pass): the classifier puts a title on a chain
+#: when P(chain) ≥ LEARNED_CHAIN_P; its own node is a candidate when also P(node | chain) ≥ LEARNED_NODE_P.
+#: Chosen by cross-validation by round on the calibration data (docs/extraction.md).
+LEARNED_CHAIN_P = 0.5
+LEARNED_NODE_P = 0.6
+#: ``learned/strong``: the classifier's own node with P(chain) ≥ 0.7 and P(node | chain) ≥ 0.8 (else ``learned``).
+LEARNED_STRONG_CHAIN_P = 0.7
+LEARNED_STRONG_NODE_P = 0.8
+LEARNED_RULE = "learned"
+#: Rule-class suffixes of the learned evidence's verdict on a rule candidate.
+LEARNED_TAGS = ("agree", "other", "unsure")
+
+#: Confidence of a class with the learned evidence (``<rule class>+agree|other|unsure``, ``learned``,
+#: ``learned/alt``), fitted by ``placement_eval.fit_learned_confidence`` like RULE_CONFIDENCE: out-of-fold
+#: classifier outputs (folds = gold-set rounds) on the calibration data, capped by the fresh judgements (the
+#: first held-out part, and round 7 placed with the chain files of before round 7). A class not listed
+#: here was judged fewer than MIN_SUPPORT_HIGH times: its rule class's confidence, 0.79 at most.
+LEARNED_CONFIDENCE: dict[str, float] = {
+    # (placed / right on the calibration data, out of fold; fresh placed / right)
+    "term+scope/subject+agree": 0.91,       # 138/136; fresh 53/52
+    "term+scope/subject+other": 0.79,       # 14/14; fresh 5/4
+    "term+scope/subject+unsure": 0.79,      # 28/26; fresh 8/7
+    "term+scope/inner+agree": 0.77,         # 76/71; fresh 36/32
+    "term+scope/inner+other": 0.25,         # 25/19; fresh 16/7
+    "term+scope/inner+unsure": 0.63,        # 18/16; fresh 6/5
+    "term/subject+agree": 0.79,             # 14/14; fresh 4/4
+    "term/inner+agree": 0.79,               # 15/15; fresh 0/0
+    "context+anchor/subject+agree": 0.71,   # 33/32; fresh 13/12
+    "context+anchor/inner+agree": 0.69,     # 12/11; fresh 6/5
+    "term+chain_scope/inner+unsure": 0.77,  # 15/15; fresh 4/4
+    "context+scope/subject+unsure": 0.51,   # 12/9; fresh 4/3
+    "context+scope/inner+unsure": 0.24,     # 11/5; fresh 7/3
+    "out_of_domain+unsure": 0.01,           # 88/3; fresh 28/0
+    "context+unsure": 0.01,                 # 127/4; fresh 47/3
+    "learned/strong": 0.8,                  # 13/13; fresh 11/11
+    "learned": 0.28,                        # 27/14; fresh 12/6
+    "learned/alt": 0.5,                     # 34/22; fresh 16/12
+}
+
+
+#: A class with the learned evidence judged too few times to be fitted: its rule class's confidence plus
+#: this (the classifier preferring another node is a warning), 0.79 at most.
+LEARNED_FALLBACK = {"agree": 0.0, "other": -0.15, "unsure": -0.1}
+
+
+#: stronger evidence class -> a class whose evidence it contains (term + IPC group ⊇ term + IPC subclass in
+#: scope): the stronger one never gets less confidence. Gold titles carry IPC subclasses only, so the
+#: term+ipc_group classes are never judged there; they appear on data with full IPC codes (the demo graph).
+CLASS_CONTAINS = {"term+ipc_group/subject": "term+scope/subject", "term+ipc_group/inner": "term+scope/inner"}
+
+
+def learned_confidence(cls: str, rule_confidence: float) -> float:
+    """The calibrated confidence of a class with the learned evidence (LEARNED_CONFIDENCE); for a class
+    judged too few times to be fitted, the rule class's own confidence moved by LEARNED_FALLBACK (0.79 at
+    most unless the classifier agrees: agreement never lowers a rule class), and never less than the
+    fitted class with the same verdict whose evidence it contains (CLASS_CONTAINS)."""
+    if cls in LEARNED_CONFIDENCE:
+        return LEARNED_CONFIDENCE[cls]
+    base, _, tag = cls.rpartition("+")
+    conf = rule_confidence + LEARNED_FALLBACK.get(tag, 0.0)
+    if tag != "agree":
+        conf = min(conf, 0.79)
+    contained = f"{CLASS_CONTAINS.get(base, '')}+{tag}"
+    if contained in LEARNED_CONFIDENCE:
+        conf = max(conf, LEARNED_CONFIDENCE[contained])
+    return round(max(0.01, conf), 2)
+
+
 def evidence_class(rule: str, subject: bool) -> str:
     """The calibration class of a placement: its rule, split by whether the deciding term is the subject."""
     return rule if rule in UNSPLIT_RULES else f"{rule}/{'subject' if subject else 'inner'}"
@@ -266,9 +334,12 @@ class PlacementModel:
     """
 
     def __init__(self, profiles: Iterable, anchors: Mapping[str, Iterable[str]] | None = None, *,
-                 max_nodes: int = MAX_NODES_PER_TEXT):
+                 max_nodes: int = MAX_NODES_PER_TEXT, learned=None):
         self.profiles = {p.node_id: p for p in profiles}
         self.max_nodes = max_nodes
+        # the learned evidence (extraction.placement_learned.LearnedPlacer, or stored out-of-fold outputs
+        # when fitting the confidences): anything with ``support(title, ipc)``; None = rules only
+        self.learned = learned
         if anchors is None:  # the chains' anchor words travel on their nodes (NodeProfile.anchors)
             anchors = {}
             for p in self.profiles.values():
@@ -408,6 +479,8 @@ class PlacementModel:
         kept = []
         for items in by_chain.values():
             kept += self._most_specific(items)
+        if self.learned is not None:
+            kept = self._with_learned(kept, title, ipc_codes)
         kept.sort(key=lambda s: (-s[0], -s[1], s[2]))
         out = []
         for conf, _strength, nid, rule, e in kept[: self.max_nodes]:
@@ -421,11 +494,58 @@ class PlacementModel:
                 parts.append(f"IPC {e['ipc']} (group {e['group']})")
             if rule == "context+anchor":
                 parts.append(f"chain word: {e['anchor']}")
-            if rule not in UNSPLIT_RULES:
+            if rule not in UNSPLIT_RULES and rule != LEARNED_RULE:
                 parts.append("the title's subject" if e["subject"] else "not the title's subject")
+            if e.get("learned"):
+                parts.append(e["learned"])
             parts.append(f"rule {rule}")
             out.append(Placement(nid, method, conf, "; ".join(parts), rule=rule, terms=terms, ipc=e["ipc"],
                                  evidence_class=e["class"]))
+        return out
+
+    def _with_learned(self, kept: list[tuple[float, int, str, str, dict]], title: str,
+                      ipc_codes: Iterable[str]) -> list[tuple[float, int, str, str, dict]]:
+        """The learned evidence joined to the rules' candidates, per chain: each rule candidate's class
+        gains ``+agree`` (the classifier puts the title on the chain, P ≥ LEARNED_CHAIN_P, and its most
+        likely node of the chain is this one), ``+other`` (on the chain, another node) or ``+unsure``
+        (P below LEARNED_CHAIN_P), and takes that class's calibrated confidence (LEARNED_CONFIDENCE); the
+        classifier's node becomes a candidate of its own (class ``learned/alt`` when the rules placed
+        another node of the chain, else ``learned/strong`` or ``learned``) when P(chain) ≥ LEARNED_CHAIN_P,
+        P(node | chain) ≥ LEARNED_NODE_P and no exclusion term of the node is in the title. Texts without
+        IPC codes keep the rules alone."""
+        codes = [str(c) for c in ipc_codes if c]
+        if not codes:  # calibrated on patent titles with their IPC: other texts keep the rules alone
+            return kept
+        support = self.learned.support(title, codes)
+        out = []
+        for conf, strength, nid, rule, e in kept:
+            sup = support.get(self.profiles[nid].chain_id)
+            if sup is None:
+                out.append((conf, strength, nid, rule, e))
+                continue
+            p_chain, top, p_node = sup
+            tag = "agree" if p_chain >= LEARNED_CHAIN_P and top == nid else "other" if p_chain >= LEARNED_CHAIN_P else "unsure"
+            e["class"] = f"{e['class']}+{tag}"
+            e["learned"] = (f"classifier: chain P {p_chain:.2f}, " + ("agrees" if tag == "agree" else f"prefers {top} ({p_node:.2f})"
+                            if tag == "other" else "unsure of the chain"))
+            out.append((learned_confidence(e["class"], conf), strength, nid, rule, e))
+        for chain, (p_chain, top, p_node) in support.items():
+            if p_chain < LEARNED_CHAIN_P or p_node < LEARNED_NODE_P or top not in self.profiles:
+                continue
+            mine = [s for s in kept if self.profiles[s[2]].chain_id == chain]
+            if any(s[2] == top for s in mine) or any(x and x in title for x in self._excludes[top]):
+                continue
+            # "the rules placed another node" is read on the rule classes' own confidences (not the
+            # learned ones), so the fit of the learned classes does not depend on itself
+            if any(s[0] >= PLACE_MIN for s in mine):
+                cls = f"{LEARNED_RULE}/alt"
+            elif p_chain >= LEARNED_STRONG_CHAIN_P and p_node >= LEARNED_STRONG_NODE_P:
+                cls = f"{LEARNED_RULE}/strong"
+            else:
+                cls = LEARNED_RULE
+            e = {"terms": [], "context": [], "ipc": "", "group": "", "subject": False, "class": cls,
+                 "learned": f"classifier: chain P {p_chain:.2f}, node P {p_node:.2f} (no listed term decides)"}
+            out.append((learned_confidence(cls, 0.0), 0, top, LEARNED_RULE, e))
         return out
 
     def _most_specific(self, items: list[tuple[float, int, str, str, dict]]) -> list[tuple[float, int, str, str, dict]]:

@@ -24,9 +24,14 @@ from extraction.placement import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def model() -> PlacementModel:
-    return PlacementModel(profiles_from_chain_dir(ROOT / "data" / "chains"))
+@pytest.fixture(scope="module", params=["rules", "rules+classifier"])
+def model(request) -> PlacementModel:
+    """The rules alone, and with the committed classifier (models/placement-lr, what `chainkg extract`
+    uses): the issue's cases must land right or abstain either way."""
+    from extraction.placement_learned import LearnedPlacer
+
+    learned = LearnedPlacer.load() if request.param == "rules+classifier" else None
+    return PlacementModel(profiles_from_chain_dir(ROOT / "data" / "chains"), learned=learned)
 
 
 def nodes(model: PlacementModel, title: str, ipc: tuple[str, ...] = ()) -> list[str]:
@@ -89,8 +94,12 @@ def test_confidence_separates_strong_from_weak(model):
     # strong: in the ≥ 0.8 band a chain map counts by default (the value itself is the calibration fit)
     assert [p.node_id for p in strong] == ["nev_battery.cathode"] and strong[0].confidence >= 0.8
     weak = model.place("一种智能制造用机械手", ("B25J",))  # only a context term, IPC in scope
-    assert [p.node_id for p in weak] == ["industrial_robot.articulated"] and PLACE_MIN <= weak[0].confidence < 0.8
-    assert strong[0].rule == "term+scope" and weak[0].rule == "context+scope"
+    if model.learned is None:
+        assert [p.node_id for p in weak] == ["industrial_robot.articulated"] and PLACE_MIN <= weak[0].confidence < 0.8
+        assert weak[0].rule == "context+scope"
+    else:  # the classifier is unsure of the chain: the weak class falls below the placement floor (abstains)
+        assert all(p.node_id == "industrial_robot.articulated" and p.confidence < 0.8 for p in weak)
+    assert strong[0].rule == "term+scope"
 
 
 # -- the rules on a small chain of their own ------------------------------------------------------
@@ -184,7 +193,7 @@ def test_the_subject_is_read_in_the_title_only(model):
     # the title's subject, so it never reaches the confidence a subject term has
     got = model.place("一种储能装置\n本发明属于光伏逆变器技术领域", ("H02M7/483",))
     inv = [p for p in got if p.node_id == "pv.inverter"]
-    assert not inv or (inv[0].evidence_class.endswith("/inner") and inv[0].confidence < 0.8)
+    assert not inv or ("/inner" in inv[0].evidence_class and inv[0].confidence < 0.8)
 
 
 def test_rule_confidences_are_a_calibrated_table():
@@ -221,11 +230,14 @@ def test_gold_set_is_complete_and_judged(shared_data):
     assert len(gold) >= 300 and len({g.pub_no for g in gold}) == len(gold)
     held = [g for g in gold if g.split == "heldout"]
     held2 = [g for g in gold if g.split == "heldout2"]
+    held3 = [g for g in gold if g.split == "heldout3"]
     # the first held-out part (150, fixed by hash in rounds 1–2; calibration data since the third pass)
-    # stays whole; held-out round 2 (≥ 200, drawn and judged before the third pass's tuning) is never tuned on
-    assert len(held) == 150 and len(held2) >= 200
-    assert {g.split for g in gold} == {"tune", "heldout", "heldout2"}
-    assert sum(1 for g in held2 if g.nodes) >= 60
+    # stays whole; held-out rounds 2 and 3 (≥ 200 each, drawn and judged before the third / fifth pass's
+    # changes) are never tuned on
+    assert len(held) == 150 and len(held2) >= 200 and len(held3) >= 200
+    assert {g.split for g in gold} == {"tune", "heldout", "heldout2", "heldout3"}
+    assert sum(1 for g in held2 if g.nodes) >= 60 and sum(1 for g in held3 if g.nodes) >= 60
+    assert not {g.pub_no for g in held3} & {g.pub_no for g in gold if g.split != "heldout3"}
     known = {p.node_id for p in profiles_from_chain_dir(ROOT / "data" / "chains")}
     for g in gold:
         assert g.title and g.acceptable <= known, g.pub_no

@@ -33,12 +33,14 @@ def _today_placer(chain_dir: Path):
     return place
 
 
-def _new_placer(chain_dir: Path, by: str):
-    """Evidence combination; ``by`` = 'rule' scores per evidence class, 'method' per method."""
+def _new_placer(chain_dir: Path, by: str, learned: bool = True):
+    """Evidence combination; ``by`` = 'rule' scores per evidence class, 'method' per method; ``learned``
+    adds the committed classifier (models/placement-lr) when its files are there."""
     from extraction.chain_profiles import profiles_from_chain_dir
     from extraction.placement import PlacementModel
+    from extraction.placement_learned import load_learned_placer
 
-    model = PlacementModel(profiles_from_chain_dir(chain_dir))
+    model = PlacementModel(profiles_from_chain_dir(chain_dir), learned=load_learned_placer() if learned else None)
 
     def place(g):
         return [(p.node_id, p.rule if by == "rule" else p.method, p.confidence) for p in model.place(g.title, g.ipc)]
@@ -50,13 +52,21 @@ def evaluate_placement(chain_dir: Path, gold: Path | None = None, min_confidence
                        baseline_dir: Path = BASELINE_CHAINS) -> dict:
     """Today's (old rules, old chain files) and the new placement on the tuning part, the held-out
     part and all of the gold set."""
-    from extraction.placement_eval import calibration_gold, evaluate, fit_rule_confidence, load_gold
+    from extraction.placement_eval import (
+        calibration_gold,
+        evaluate,
+        fit_learned_confidence,
+        fit_rule_confidence,
+        learned_fit_inputs,
+        load_gold,
+    )
 
     out: dict = {"gold": str(gold or "tests/gold/placement_gold.tsv"), "min_confidence": min_confidence, "splits": {}}
     today = _today_placer(baseline_dir)
-    new_by_method, model = _new_placer(chain_dir, "method")
+    new_by_method, _ = _new_placer(chain_dir, "method")
     new_by_rule, _ = _new_placer(chain_dir, "rule")
-    for split in ("tune", "heldout", "heldout2", None):
+    rules_only, rules_model = _new_placer(chain_dir, "method", learned=False)
+    for split in ("tune", "heldout", "heldout2", "heldout3", None):
         g = load_gold(gold, split=split)
         name = split or "all"
         rel = sum(1 for x in g if x.nodes)
@@ -65,8 +75,15 @@ def evaluate_placement(chain_dir: Path, gold: Path | None = None, min_confidence
             "today": evaluate(g, today, min_confidence=min_confidence).as_dict(),
             "new": evaluate(g, new_by_method, min_confidence=min_confidence).as_dict(),
             "new_by_rule": evaluate(g, new_by_rule, min_confidence=min_confidence).as_dict()["per_method"],
+            "rules_only": evaluate(g, rules_only, min_confidence=min_confidence).as_dict()["overall"],
         }
-    out["rule_fit_on_tune"] = fit_rule_confidence(calibration_gold(gold), model)
+    out["rule_fit_on_tune"] = fit_rule_confidence(calibration_gold(gold), rules_model)
+    # the classifier judged out of fold: the calibration data placed with the stored out-of-fold outputs
+    cal, oof_model, fresh = learned_fit_inputs(gold)
+    out["calibration_out_of_fold"] = evaluate(
+        cal, lambda g: [(p.node_id, p.rule, p.confidence) for p in oof_model.place(g.title, g.ipc)],
+        min_confidence=min_confidence).as_dict()
+    out["learned_fit"] = fit_learned_confidence(cal, oof_model, fresh)
     return out
 
 
@@ -86,6 +103,8 @@ def to_markdown(res: dict) -> str:
             t = d["today"]["overall"] if k == "overall" else d["today"]["per_chain"].get(k)
             n = d["new"]["overall"] if k == "overall" else d["new"]["per_chain"].get(k)
             lines.append(f"| {k} | {_fmt(t)} | {_fmt(n)} |")
+        if d.get("rules_only"):
+            lines.append(f"| overall, rules alone (no classifier) | | {_fmt(d['rules_only'])} |")
         for label, which in (("today", "today"), ("new", "new")):
             for m, s in sorted(d[which]["per_method"].items()):
                 lines.append(f"| method {m} ({label}) | {_fmt(s) if label == 'today' else ''} | {_fmt(s) if label == 'new' else ''} |")
@@ -94,6 +113,11 @@ def to_markdown(res: dict) -> str:
             acc = "" if n["accuracy"] is None else f" / {n['accuracy']:.3f}"
             lines.append(f"| {n['band']} | {t['placed']} / {t['right']} | {n['placed']} / {n['right']}{acc} |")
         lines.append("")
+    oof = res.get("calibration_out_of_fold")
+    if oof:
+        lines += ["### calibration data (tuning part + first held-out part), the classifier out of fold (by round)", "",
+                  f"overall {_fmt(oof['overall'])}; by rule: "
+                  + ", ".join(f"{m} {s['right']} / {s['placed']}" for m, s in sorted(oof["per_method"].items())), ""]
     lines += ["### evidence classes on the calibration data (tuning part + first held-out part) — confidence in use = fitted",
               "", "| class | placed / right | fresh (first held-out part + round 7 before tuning): placed / right | prior "
               "| Wilson lower bound (all / fresh) | fitted |",
@@ -101,6 +125,14 @@ def to_markdown(res: dict) -> str:
     for rule, f in res["rule_fit_on_tune"].items():
         lines.append(f"| {rule} | {f['placed']} / {f['right']} | {f.get('fresh_placed', '')} / {f.get('fresh_right', '')} | "
                      f"{f['prior']} | {f.get('wilson_lower', '')} / {f.get('wilson_lower_fresh', '')} | {f['fitted']} |")
+    if res.get("learned_fit"):
+        lines += ["", "### classes with the classifier (out-of-fold outputs; fresh = first held-out part + round 7 placed "
+                  "with the chain files of before round 7)", "",
+                  "| class | placed / right | fresh placed / right | prior | Wilson lower bound (all / fresh) | fitted |",
+                  "|---|---|---|---|---|---|"]
+        for cls, f in res["learned_fit"].items():
+            lines.append(f"| {cls} | {f['placed']} / {f['right']} | {f['fresh_placed']} / {f['fresh_right']} | {f['prior']} "
+                         f"| {f['wilson_lower']} / {f['wilson_lower_fresh']} | {f['fitted']} |")
     return "\n".join(lines) + "\n"
 
 

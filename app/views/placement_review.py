@@ -36,11 +36,15 @@ def why_text(rule: str | None, evidence: str | None) -> str:
     class: the same term inside a title is right less often, so it gets a lower confidence)."""
     text = rule_text(rule)
     ev = evidence or ""
+    notes = []
     if "not the title's subject" in ev:
-        return f"{text}（{t('pl_inner')}）"
-    if "the title's subject" in ev:
-        return f"{text}（{t('pl_subject')}）"
-    return text
+        notes.append(t("pl_inner"))
+    elif "the title's subject" in ev:
+        notes.append(t("pl_subject"))
+    # the classifier's verdict on a rule placement (extraction.placement.PlacementModel._with_learned)
+    if "classifier:" in ev and rule != "learned":
+        notes.append(t("pl_ml_agree") if "agrees" in ev else t("pl_ml_other") if "prefers" in ev else t("pl_ml_unsure"))
+    return f"{text}（{'；'.join(notes)}）" if notes else text
 
 
 def method_text(m: str | None) -> str:

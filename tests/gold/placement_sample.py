@@ -9,6 +9,7 @@ forced into the tuning part (they were seen when the issue was written).
     python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv
     python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv heldout2
     python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv round7
+    python tests/gold/placement_sample.py ../shared/data/patents/cn_ipc_titles/cn_patent_titles_ipc_oof.csv round8
 """
 
 from __future__ import annotations
@@ -216,10 +217,53 @@ def sample_round7(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
     return list(taken.items())
 
 
+#: Round 8 (issue 18, fifth pass; held-out round 3, split ``heldout3``, drawn and judged BEFORE any change of
+#: that pass): a fresh sample from the whole data set minus the gold set (rounds 1–7, held-out round 2
+#: included), ordered by sha1("round8:" + pub_no) — a new order again — weighted toward the five chains'
+#: domains like round 7 (the same narrow pools, 30 per chain, then 12 per chain from the broad round-1
+#: pools). All of it is held out: scored once before the pass's changes and once at the end, totals only.
+QUOTA_8_NARROW = 30
+QUOTA_8_BROAD = 12
+
+
+def sample_round8(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
+    """[(pub_no, pool)] of held-out round 3 (round 8): patents not in ``already`` (the whole gold set)."""
+    rows = sorted(rows, key=lambda r: h("round8:" + r["publication_numbers"]))
+    taken: dict[str, str] = {}
+    for chain in POOLS:
+        words, subclasses = POOLS_7[chain]
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_8_NARROW or pn in taken or pn in already:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) and subs & set(subclasses):
+                taken[pn] = chain + "-8"
+                n += 1
+    for chain, (words, subclasses) in POOLS.items():
+        n = 0
+        for r in rows:
+            pn = r["publication_numbers"]
+            if n >= QUOTA_8_BROAD or pn in taken or pn in already:
+                continue
+            subs = set(r["true_subclasses_all"].split("|"))
+            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
+                taken[pn] = chain + "-8b"
+                n += 1
+    return list(taken.items())
+
+
 if __name__ == "__main__":
     data = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
     by_pn = {r["publication_numbers"]: r for r in data}
-    if len(sys.argv) > 2 and sys.argv[2] == "round7":
+    if len(sys.argv) > 2 and sys.argv[2] == "round8":
+        gold = sys.argv[3] if len(sys.argv) > 3 else "tests/gold/placement_gold.tsv"
+        already = {ln.split("\t", 1)[0] for ln in open(gold, encoding="utf-8") if ln.startswith("CN")}
+        for pn, pool in sample_round8(data, already):
+            r = by_pn[pn]
+            print(pn, pool, "heldout3", r["true_subclasses_all"], r["patent_title"], sep="\t")
+    elif len(sys.argv) > 2 and sys.argv[2] == "round7":
         gold = sys.argv[3] if len(sys.argv) > 3 else "tests/gold/placement_gold.tsv"
         already = {ln.split("\t", 1)[0] for ln in open(gold, encoding="utf-8") if ln.startswith("CN")}
         for pn, pool in sample_round7(data, already):
