@@ -189,32 +189,33 @@ QUOTA_7_NARROW = 50
 QUOTA_7_BROAD = 12
 
 
+def sample_weighted_round(rows: list[dict], already: set[str], salt: str, narrow: int, broad: int,
+                          suffix: str) -> list[tuple[str, str]]:
+    """[(pub_no, pool)] of a round weighted toward the five chains' domains (rounds 7 and 8): patents not in
+    ``already``, ordered by sha1(salt + pub_no); per chain first ``narrow`` from the narrow pools (a title word
+    AND a domain subclass), then ``broad`` from the broad round-1 pools; pools are named chain + suffix
+    (+ "b" for the broad ones)."""
+    rows = sorted(rows, key=lambda r: h(salt + r["publication_numbers"]))
+    taken: dict[str, str] = {}
+    for pools, quota, both, pool_suffix in ((POOLS_7, narrow, True, suffix), (POOLS, broad, False, suffix + "b")):
+        for chain in POOLS:
+            words, subclasses = pools[chain]
+            n = 0
+            for r in rows:
+                pn = r["publication_numbers"]
+                if n >= quota or pn in taken or pn in already:
+                    continue
+                has_word = any(w in r["patent_title"] for w in words)
+                has_sub = bool(set(r["true_subclasses_all"].split("|")) & set(subclasses))
+                if (has_word and has_sub) if both else (has_word or has_sub):
+                    taken[pn] = chain + pool_suffix
+                    n += 1
+    return list(taken.items())
+
+
 def sample_round7(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
     """[(pub_no, pool)] of tuning round 7: patents not in ``already`` (the whole gold set)."""
-    rows = sorted(rows, key=lambda r: h("round7:" + r["publication_numbers"]))
-    taken: dict[str, str] = {}
-    for chain in POOLS:
-        words, subclasses = POOLS_7[chain]
-        n = 0
-        for r in rows:
-            pn = r["publication_numbers"]
-            if n >= QUOTA_7_NARROW or pn in taken or pn in already:
-                continue
-            subs = set(r["true_subclasses_all"].split("|"))
-            if any(w in r["patent_title"] for w in words) and subs & set(subclasses):
-                taken[pn] = chain + "-7"
-                n += 1
-    for chain, (words, subclasses) in POOLS.items():
-        n = 0
-        for r in rows:
-            pn = r["publication_numbers"]
-            if n >= QUOTA_7_BROAD or pn in taken or pn in already:
-                continue
-            subs = set(r["true_subclasses_all"].split("|"))
-            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
-                taken[pn] = chain + "-7b"
-                n += 1
-    return list(taken.items())
+    return sample_weighted_round(rows, already, "round7:", QUOTA_7_NARROW, QUOTA_7_BROAD, "-7")
 
 
 #: Round 8 (issue 18, fifth pass; held-out round 3, split ``heldout3``, drawn and judged BEFORE any change of
@@ -228,31 +229,7 @@ QUOTA_8_BROAD = 12
 
 def sample_round8(rows: list[dict], already: set[str]) -> list[tuple[str, str]]:
     """[(pub_no, pool)] of held-out round 3 (round 8): patents not in ``already`` (the whole gold set)."""
-    rows = sorted(rows, key=lambda r: h("round8:" + r["publication_numbers"]))
-    taken: dict[str, str] = {}
-    for chain in POOLS:
-        words, subclasses = POOLS_7[chain]
-        n = 0
-        for r in rows:
-            pn = r["publication_numbers"]
-            if n >= QUOTA_8_NARROW or pn in taken or pn in already:
-                continue
-            subs = set(r["true_subclasses_all"].split("|"))
-            if any(w in r["patent_title"] for w in words) and subs & set(subclasses):
-                taken[pn] = chain + "-8"
-                n += 1
-    for chain, (words, subclasses) in POOLS.items():
-        n = 0
-        for r in rows:
-            pn = r["publication_numbers"]
-            if n >= QUOTA_8_BROAD or pn in taken or pn in already:
-                continue
-            subs = set(r["true_subclasses_all"].split("|"))
-            if any(w in r["patent_title"] for w in words) or subs & set(subclasses):
-                taken[pn] = chain + "-8b"
-                n += 1
-    return list(taken.items())
-
+    return sample_weighted_round(rows, already, "round8:", QUOTA_8_NARROW, QUOTA_8_BROAD, "-8")
 
 if __name__ == "__main__":
     data = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
