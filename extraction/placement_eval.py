@@ -243,6 +243,24 @@ def _class_prior(cls: str) -> float:
     return round(prior - 0.05, 2) if position == "inner" else prior
 
 
+def _fitted_supported(n: int, r: int, nf: int, rf: int) -> float:
+    """A class judged at least MIN_SUPPORT_HIGH times: the Wilson lower bound of its precision (capped at
+    CONFIDENCE_CAP), no higher than the fresh judgements' bound when they are enough, and under 0.8 unless
+    both its precision and the fresh one reach HIGH_PRECISION."""
+    fitted = min(CONFIDENCE_CAP, int(100 * wilson_lower(r, n)) / 100)
+    if nf >= MIN_SUPPORT_HIGH:
+        fitted = min(fitted, int(100 * wilson_lower(rf, nf)) / 100)
+    if r / n < HIGH_PRECISION or nf < MIN_SUPPORT_HIGH or rf / nf < HIGH_PRECISION:
+        fitted = min(fitted, 0.79)
+    return fitted
+
+
+def _fitted_thin(n: int, r: int, prior: float) -> float:
+    """A class judged too few times: its precision shrunk toward ``prior`` (PRIOR_WEIGHT pseudo-judgements),
+    under 0.8."""
+    return min(0.79, int(100 * (r + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)) / 100)
+
+
 def fit_rule_confidence(gold: list[GoldPatent], model, *, fresh_before: bool = True) -> dict[str, dict[str, float | int]]:
     """Per evidence class on ``gold`` (the calibration data, :func:`calibration_gold`): placed and right
     on all of it and on its fresh part (``FRESH_SPLIT``: judged, never used to write a rule), the Wilson
@@ -279,14 +297,7 @@ def fit_rule_confidence(gold: list[GoldPatent], model, *, fresh_before: bool = T
         nf, rf = nf + before[0], rf + before[1]
         lower = wilson_lower(r, n)
         lower_fresh = wilson_lower(rf, nf)
-        if n >= MIN_SUPPORT_HIGH:
-            fitted = min(CONFIDENCE_CAP, int(100 * lower) / 100)
-            if nf >= MIN_SUPPORT_HIGH:
-                fitted = min(fitted, int(100 * lower_fresh) / 100)
-            if r / n < HIGH_PRECISION or nf < MIN_SUPPORT_HIGH or rf / nf < HIGH_PRECISION:
-                fitted = min(fitted, 0.79)
-        else:
-            fitted = min(0.79, int(100 * (r + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)) / 100)
+        fitted = _fitted_supported(n, r, nf, rf) if n >= MIN_SUPPORT_HIGH else _fitted_thin(n, r, prior)
         out[cls] = {"placed": n, "right": r, "fresh_placed": nf, "fresh_right": rf, "prior": prior,
                     "wilson_lower": round(lower, 3), "wilson_lower_fresh": round(lower_fresh, 3), "fitted": fitted}
     # a class whose evidence contains another class's gets at least that class's confidence
@@ -370,13 +381,9 @@ def fit_learned_confidence(gold: list[GoldPatent], model, fresh: Iterable[tuple[
         prior = _learned_prior(cls)
         lower, lower_fresh = wilson_lower(r, n), wilson_lower(rf, nf)
         if n >= MIN_SUPPORT_HIGH:
-            fitted = min(CONFIDENCE_CAP, int(100 * lower) / 100)
-            if nf >= MIN_SUPPORT_HIGH:
-                fitted = min(fitted, int(100 * lower_fresh) / 100)
-            if r / n < HIGH_PRECISION or nf < MIN_SUPPORT_HIGH or rf / nf < HIGH_PRECISION:
-                fitted = min(fitted, 0.79)
+            fitted = _fitted_supported(n, r, nf, rf)
         elif cls.startswith(LEARNED_RULE):
-            fitted = min(0.79, int(100 * (r + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)) / 100)
+            fitted = _fitted_thin(n, r, prior)
         else:
             continue
         out[cls] = {"placed": n, "right": r, "fresh_placed": nf, "fresh_right": rf, "prior": prior,
