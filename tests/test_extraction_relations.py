@@ -4,6 +4,7 @@ model-span boundary fixes; the feature rows' fixed order; the fresh relation gol
 import re
 
 import jieba
+import pytest
 
 from extraction.corpora import RELATIONS_FRESH_FILE, read_gold
 from extraction.crf_features import char_features
@@ -183,19 +184,21 @@ def test_relation_words_inside_model_spans_are_cut_out():
     assert cut("中国科学院宁波材料技术与工程研究所研制。", "中国科学院宁波材料技术与工程研究所") == ["中国科学院宁波材料技术与工程研究所"]
 
 
-def test_second_dev_block_is_well_formed_and_scored():
-    """relations_dev2.txt (annotated before the extractor ran on it, then used to generalise the rules):
-    ≥ 100 sentences, every relation between marked organisations, negatives present; the default
-    pipeline keeps precision ≥ 0.85 on it (recall 0.817 when recorded, docs/extraction.md)."""
-    from extraction.corpora import RELATIONS_DEV2_FILE
+@pytest.mark.parametrize("block, min_recall", [("dev2", 0.7), ("dev3", 0.75)])
+def test_dev_blocks_are_well_formed_and_scored(block, min_recall):
+    """relations_dev2.txt and relations_dev3.txt (each written before the extractor ran on it, then used to
+    generalise the rules): ≥ 100 sentences, every relation between marked organisations, negatives present;
+    the default pipeline keeps precision ≥ 0.85 on them (dev2 recall 0.817 when recorded, dev3's figures in
+    docs/extraction.md)."""
+    from extraction.corpora import RELATIONS_DEV2_FILE, RELATIONS_DEV3_FILE
     from extraction.evaluate import score_examples
     from extraction.pipeline import build_nlp
 
-    examples = list(read_gold(RELATIONS_DEV2_FILE))
+    examples = list(read_gold({"dev2": RELATIONS_DEV2_FILE, "dev3": RELATIONS_DEV3_FILE}[block]))
     assert len(examples) >= 100
     for text, spans, rels in examples:
         surfaces = {text[s:e] for s, e, _ in spans}
         assert all(head in surfaces and tail in surfaces and head != tail for _, head, tail in rels)
     assert sum(1 for *_, rels in examples if not rels) >= 20
     got = score_examples(build_nlp(), examples, {"ORG"})["relations"]["ALL"]
-    assert got["p"] >= 0.85 and got["r"] >= 0.7, got
+    assert got["p"] >= 0.85 and got["r"] >= min_recall, got
